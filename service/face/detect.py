@@ -1,0 +1,133 @@
+"""Find every face in the frame, and confirm each one before it counts.
+
+The short-range BlazeFace model sees the frame at 128x128, so it finds the main face of a
+portrait but misses the small faces of other people. We therefore also run it on overlapping
+tiles. Tiles make it fire on some animals and objects, so each candidate is confirmed by the
+mesh model on the crop it was trained on: only a candidate whose mesh has a high presence
+score and a face-like shape counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..profile import DetectionSettings
+from .mesh import roi_from_box, roi_from_mesh
+from .models import FaceModels, as_mp_image
+
+
+@dataclass(frozen=True)
+class Candidate:
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in image pixels
+    score: float
+    eyes: tuple[tuple[float, float], tuple[float, float]]  # detector eye keypoints, image pixels
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    box: tuple[float, float, float, float]  # tight box of the landmarks, image pixels
+    score: float  # detector score of the candidate it confirmed
+    presence: float  # mesh model's face-presence score
+    landmarks: np.ndarray  # (468, 3): x, y in image pixels, z in the same units (towards the camera < 0)
+
+
+def find_faces(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings) -> list[DetectedFace]:
+    """All confirmed faces, largest first."""
+    candidates = _non_max_suppression(_candidates(rgb, models, settings), settings.nms_iou)
+    faces: list[DetectedFace] = []
+    for cand in candidates:
+        face = _confirm(rgb, cand, models, settings)
+        if face is not None and all(_iou(face.box, f.box) < settings.nms_iou for f in faces):
+            faces.append(face)
+    return sorted(faces, key=lambda f: -_area(f.box))
+
+
+def _candidates(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings) -> list[Candidate]:
+    height, width = rgb.shape[:2]
+    found = _detect(rgb, 0, 0, models)
+    short = min(height, width)
+    for fraction in settings.tile_fractions:
+        size = max(int(short * fraction), 64)
+        step = max(int(size * (1 - settings.tile_overlap)), 1)
+        for y in _starts(height, size, step):
+            for x in _starts(width, size, step):
+                found += _detect(rgb[y : y + size, x : x + size], x, y, models)
+    min_side = settings.min_face_fraction * short
+    return [c for c in found if c.score >= settings.min_score and _side(c.box) >= min_side]
+
+
+def _starts(length: int, size: int, step: int) -> list[int]:
+    if size >= length:
+        return [0]
+    starts = list(range(0, length - size + 1, step))
+    if starts[-1] != length - size:
+        starts.append(length - size)
+    return starts
+
+
+def _detect(tile: np.ndarray, x0: int, y0: int, models: FaceModels) -> list[Candidate]:
+    height, width = tile.shape[:2]
+    out = []
+    for det in models.detector.detect(as_mp_image(tile)).detections:
+        b = det.bounding_box
+        box = (x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height)
+        eyes = tuple((x0 + k.x * width, y0 + k.y * height) for k in det.keypoints[:2])
+        out.append(Candidate(box, float(det.categories[0].score), eyes))
+    return out
+
+
+def _confirm(
+    rgb: np.ndarray, cand: Candidate, models: FaceModels, settings: DetectionSettings
+) -> DetectedFace | None:
+    """Run the mesh on the candidate, then once more on the crop its own mesh suggests."""
+    mesh = models.mesh.run(rgb, roi_from_box(cand.box, *cand.eyes, settings.roi_scale))
+    if mesh.presence < settings.min_presence:
+        return None
+    mesh = models.mesh.run(rgb, roi_from_mesh(mesh.points, settings.roi_scale))
+    points = mesh.points
+    box = (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max())
+    if (
+        mesh.presence < settings.min_presence
+        or _iou(box, cand.box) < settings.confirm_iou
+        or not _plausible_mesh(points, settings)
+    ):
+        return None
+    return DetectedFace(box, cand.score, mesh.presence, points)
+
+
+def _plausible_mesh(points: np.ndarray, settings: DetectionSettings) -> bool:
+    """Eyes above the mouth, mouth above the chin, eye distance a sane share of face width."""
+    eye_r, eye_l, mouth, chin = points[33], points[263], points[13], points[152]
+    face_width = np.ptp(points[:, 0])
+    eye_dist = float(np.hypot(*(eye_l[:2] - eye_r[:2])))
+    eyes_y = (eye_r[1] + eye_l[1]) / 2
+    upright = eyes_y < mouth[1] < chin[1]
+    lo, hi = settings.eye_width_ratio
+    return bool(face_width > 0 and lo <= eye_dist / face_width <= hi and upright)
+
+
+def _non_max_suppression(cands: list[Candidate], iou: float) -> list[Candidate]:
+    kept: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: -c.score):
+        if all(_iou(cand.box, k.box) < iou for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def _side(box) -> float:
+    return float(max(box[2] - box[0], box[3] - box[1]))
+
+
+def _area(box) -> float:
+    return float(max(box[2] - box[0], 0) * max(box[3] - box[1], 0))
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = _area(a) + _area(b) - inter
+    return inter / union if union > 0 else 0.0

@@ -1,0 +1,112 @@
+"""Judge: measured values + rule profile -> checks, score and verdict. The only place that decides.
+
+Each rule has limits on one or more measurements. A value inside the `pass_*` limits passes,
+outside the `fail_*` limits fails, and in between warns. A rule takes the worst of its limits.
+
+Score: every rule may cost up to its `weight` in points. A warning costs 20-50 % of it and a
+failure 60-100 %, growing with how far the value is past the limit; the score is 100 minus
+the costs, floored at 0, then capped so it agrees with the verdict (any failure caps it at the
+`reject` cap, any warning at the `review` cap). More faults, or worse ones, never raise it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .profile import Limit, Profile, Rule
+from .report import Check, Threshold
+
+_STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    badness: float  # 0 pass .. 1 far past the fail limit
+    side: str | None  # "low" or "high": which limit was crossed
+    limit: Limit
+    value: float | None
+
+
+def evaluate(limit: Limit, value: float) -> Outcome:
+    if limit.pass_min is not None and value < limit.pass_min:
+        return _crossed(limit, value, "low", limit.pass_min, limit.fail_min, limit.pass_min - value)
+    if limit.pass_max is not None and value > limit.pass_max:
+        return _crossed(limit, value, "high", limit.pass_max, limit.fail_max, value - limit.pass_max)
+    return Outcome("pass", 0.0, None, limit, value)
+
+
+def _crossed(limit: Limit, value: float, side: str, pass_at: float, fail_at: float | None, past: float) -> Outcome:
+    fail_at = pass_at if fail_at is None else fail_at
+    band = abs(pass_at - fail_at)
+    beyond = (fail_at - value) if side == "low" else (value - fail_at)
+    if beyond <= 0 and band > 0:  # inside the warning band
+        return Outcome("warn", 0.2 + 0.3 * min(past / band, 1.0), side, limit, value)
+    scale = max(band, abs(fail_at) * 0.25, 1e-9)
+    return Outcome("fail", 0.6 + 0.4 * min(max(beyond, 0.0) / scale, 1.0), side, limit, value)
+
+
+def judge_rule(rule: Rule, values: dict[str, float | None]) -> Outcome | None:
+    """The worst outcome over the rule's limits; None when nothing could be measured."""
+    outcomes = [evaluate(lim, values[lim.measure]) for lim in rule.limits if values.get(lim.measure) is not None]
+    if not outcomes:
+        if rule.if_missing == "skip":
+            return None
+        status = rule.if_missing
+        return Outcome(status, 0.35 if status == "warn" else 0.8, "missing", rule.limits[0], None)
+    return max(outcomes, key=lambda o: (_STATUS_ORDER[o.status], o.badness))
+
+
+def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple[list[Check], list[str], int, str]:
+    checks, skipped, cost = [], [], 0.0
+    for rule in profile.rules:
+        outcome = judge_rule(rule, values)
+        if outcome is None:
+            skipped.append(rule.id)
+            continue
+        cost += rule.weight * outcome.badness
+        checks.append(_check(rule, outcome, profile, lang))
+    statuses = {c.status for c in checks}
+    verdict = "reject" if "fail" in statuses else "review" if "warn" in statuses else "accept"
+    score = max(0.0, 100.0 - cost)
+    if verdict != "accept":
+        score = min(score, profile.verdict_caps[verdict])
+    return checks, skipped, int(round(score)), verdict
+
+
+def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
+    texts = profile.messages[rule.id]
+    key = "ok" if outcome.status == "pass" else outcome.side or "fix"
+    template = texts.get(key) or texts.get("fix") or texts.get("low") or texts.get("high")
+    lim = outcome.limit
+    limit_value = lim.pass_min if outcome.side == "low" else lim.pass_max
+    message = template[lang].format(
+        value=format_value(lim.measure, outcome.value), limit=format_value(lim.measure, limit_value)
+    )
+    return Check(
+        id=rule.id,
+        status=outcome.status,
+        value=None if outcome.value is None else round(outcome.value, 4),
+        threshold=Threshold(min=lim.pass_min, max=lim.pass_max),
+        measure=lim.measure,
+        title=texts["title"][lang],
+        message=message,
+    )
+
+
+def format_value(measure: str, value: float | None) -> str:
+    if value is None:
+        return "?"
+    if measure == "file_bytes":
+        return f"{value / 1_048_576:.1f} MB"
+    if measure in ("crop_height_px", "eye_distance_px"):
+        return f"{value:.0f} px"
+    if measure == "dpi":
+        return f"{value:.0f} dpi"
+    if measure.endswith("_abs"):
+        return f"{value:.0f}°"
+    if measure in ("head_ratio_needed",):
+        return f"{value * 100:.0f} %"
+    if measure == "face_count":
+        return f"{value:.0f}"
+    return f"{value:.2f}"

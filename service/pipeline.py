@@ -1,0 +1,174 @@
+"""The pipeline: decode -> face -> crop plan -> measure -> judge. One path for every caller.
+
+`analyse` returns everything later stages need (auto-fix cuts `analysis.crop` from
+`analysis.decoded`); `check` turns an analysis into the report.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from . import decode
+from .crop import CropPlan, plan_crop
+from .errors import PhotoError
+from .face import FaceAnalysis, analyse_faces, load_models
+from .judge import judge
+from .measure import measure_pixels
+from .profile import DEFAULT_PROFILE, Profile, load_profile
+from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, Pose, Report
+
+
+@dataclass
+class Analysis:
+    profile: Profile
+    photo: decode.PhotoFile
+    decoded: decode.DecodedImage  # at the scale the measurements needed
+    faces: FaceAnalysis
+    crop: CropPlan | None
+    values: dict[str, float | None]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE) -> Analysis:
+    """Raises PhotoError when the bytes cannot be read as a photo."""
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    clock = _Clock()
+    photo = decode.open_photo(data, profile.max_pixels)
+    decoded = decode.decode_rgb(photo, profile.detection.analysis_height)
+    clock.lap("decode")
+
+    small, small_scale = _analysis_image(decoded, profile.detection.analysis_height)
+    faces = analyse_faces(small, small_scale, load_models(), profile.detection)
+    clock.lap("face")
+
+    values: dict[str, float | None] = {
+        "is_jpeg": 1.0 if photo.format == "JPEG" else 0.0,
+        "file_bytes": float(photo.n_bytes),
+        "dpi": photo.dpi,
+        "face_count": float(faces.count),
+    }
+    crop = None
+    if faces.face is not None:
+        crop = plan_crop(faces.face, photo.width, photo.height, profile.geometry)
+        clock.lap("crop")
+        decoded = _decode_for_measuring(photo, decoded, crop, profile)
+        clock.lap("decode")
+        values |= _geometry_values(faces, crop)
+        values |= measure_pixels(
+            decoded, faces.person_mask, faces.face, crop, profile.measure_height, photo.format == "JPEG"
+        )
+        clock.lap("measure")
+    return Analysis(profile, photo, decoded, faces, crop, values, clock.laps)
+
+
+def check(
+    data: bytes, profile: Profile | str = DEFAULT_PROFILE, lang: str = "pl", file: str | None = None
+) -> Report:
+    """The report for one photo. Unreadable input gives a report with `error`, never an exception."""
+    profile_name = profile if isinstance(profile, str) else profile.name
+    try:
+        analysis = analyse(data, profile)
+    except PhotoError as exc:
+        return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code=exc.code, message=exc.message))
+    return report_for(analysis, lang, file)
+
+
+def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) -> Report:
+    started = time.perf_counter()
+    checks, skipped, score, verdict = judge(analysis.values, analysis.profile, lang)
+    photo, face, crop = analysis.photo, analysis.faces.face, analysis.crop
+    timings = dict(analysis.timings_ms)
+    timings["judge"] = round((time.perf_counter() - started) * 1000, 2)
+    return Report(
+        file=file,
+        profile=analysis.profile.name,
+        lang=lang,
+        score=score,
+        verdict=verdict,
+        checks=checks,
+        skipped=skipped,
+        faces=analysis.faces.count,
+        face=_face_info(face) if face else None,
+        crop=_crop_info(crop) if crop else None,
+        image=ImageInfo(format=photo.format, width=photo.width, height=photo.height, bytes=photo.n_bytes, dpi=photo.dpi),
+        timings_ms=timings,
+    )
+
+
+def _analysis_image(decoded: decode.DecodedImage, rows: int) -> tuple[np.ndarray, float]:
+    """The image the detector and mesh see, and its pixels per source pixel."""
+    rgb = decoded.rgb
+    if rgb.shape[0] > rows:
+        shrink = rows / rgb.shape[0]
+        rgb = cv2.resize(rgb, (max(round(rgb.shape[1] * shrink), 1), rows), interpolation=cv2.INTER_AREA)
+    return rgb, decoded.scale * rgb.shape[0] / decoded.rgb.shape[0]
+
+
+def _decode_for_measuring(
+    photo: decode.PhotoFile, decoded: decode.DecodedImage, crop: CropPlan, profile: Profile
+) -> decode.DecodedImage:
+    """Decode again, finer, only when the crop has fewer rows than the output needs and the file has more."""
+    needed = profile.measure_height / crop.height
+    if decoded.scale >= min(needed * profile.measure_scale_tolerance, 1.0) or decoded.scale >= 1.0:
+        return decoded
+    return decode.decode_rgb(photo, math.ceil(photo.height * needed))
+
+
+def _geometry_values(faces: FaceAnalysis, crop: CropPlan) -> dict[str, float | None]:
+    face = faces.face
+    assert face is not None
+    return {
+        "crop_height_px": crop.height,
+        "eye_distance_px": face.eye_distance,
+        "head_ratio_needed": crop.head_ratio_needed,
+        "crop_overflow": crop.overflow,
+        "yaw_abs": abs(face.pose.yaw),
+        "pitch_abs": abs(face.pose.pitch),
+        "roll_abs": abs(face.pose.roll),
+        "eye_openness": min(face.eye_openness),
+        "mouth_gap": face.mouth_gap,
+    }
+
+
+def _face_info(face) -> FaceInfo:
+    return FaceInfo(
+        box=_box(face.box),
+        pose=Pose(yaw=round(face.pose.yaw, 1), pitch=round(face.pose.pitch, 1), roll=round(face.pose.roll, 1)),
+        right_eye=tuple(round(v, 1) for v in face.right_eye),
+        left_eye=tuple(round(v, 1) for v in face.left_eye),
+        eye_distance_px=round(face.eye_distance, 1),
+        eye_openness=tuple(round(v, 3) for v in face.eye_openness),
+        mouth_gap=round(face.mouth_gap, 3),
+        chin_y=round(face.chin_y, 1),
+        crown_y=round(face.crown_y, 1),
+    )
+
+
+def _crop_info(crop: CropPlan) -> CropInfo:
+    return CropInfo(
+        box=_box(crop.box),
+        angle=round(crop.angle, 1),
+        head_ratio=round(crop.head_ratio, 3),
+        eye_line=round(crop.eye_line, 3),
+        fits_frame=crop.overflow <= 0,
+    )
+
+
+def _box(box) -> Box:
+    return Box(x0=round(box[0], 1), y0=round(box[1], 1), x1=round(box[2], 1), y1=round(box[3], 1))
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(self.laps.get(name, 0.0) + (now - self._last) * 1000, 2)
+        self._last = now

@@ -1,0 +1,174 @@
+"""Rule profiles: every threshold the engine uses, read from `rules/<name>.toml`.
+
+A profile may `extends` another and override any value, so a register with other limits is
+a few lines of data. Messages shared by all profiles live in `rules/messages.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorCode, PhotoError
+from .paths import RULES_DIR
+
+DEFAULT_PROFILE = "e-legitymacja"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One measurement judged against limits: inside `pass_*` passes, outside `fail_*` fails, between warns."""
+
+    measure: str
+    pass_min: float | None = None
+    pass_max: float | None = None
+    fail_min: float | None = None
+    fail_max: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    weight: float
+    limits: tuple[Limit, ...]
+    if_missing: str  # status when the measurement could not be made: "warn", "fail" or "skip"
+    source: str
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    width: int
+    height: int
+    dpi: int
+    max_bytes: int
+    quality_floor: int
+
+
+@dataclass(frozen=True)
+class GeometrySpec:
+    """Where the head goes in the ID crop, as fractions of the crop height."""
+
+    aspect: float  # width / height
+    head_min: float
+    head_max: float
+    head_target: float
+    top_margin_share: float  # share of the free height that goes above the crown
+    eye_line_min: float  # eye line distance from the bottom edge, fraction of height
+    eye_line_max: float
+    centre_tolerance: float  # how far the crop may slide sideways off the face midline, share of its width
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    analysis_height: int
+    tile_fractions: tuple[float, ...]
+    tile_overlap: float
+    min_score: float
+    min_face_fraction: float
+    nms_iou: float
+    roi_scale: float
+    min_presence: float
+    confirm_iou: float
+    eye_width_ratio: tuple[float, float]
+    crown_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    max_pixels: int
+    output: OutputSpec
+    geometry: GeometrySpec
+    detection: DetectionSettings
+    measure_height: int  # measurements run with the ID crop scaled to this many rows
+    measure_scale_tolerance: float  # decode again, finer, only below this share of that scale
+    rules: tuple[Rule, ...]
+    verdict_caps: dict[str, int]
+    messages: dict[str, dict[str, Any]] = field(repr=False)
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in RULES_DIR.glob("*.toml") if p.stem != "messages")
+
+
+@cache
+def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
+    data = _load_raw(name, seen=())
+    messages = tomllib.loads((RULES_DIR / "messages.toml").read_text(encoding="utf-8"))["messages"]
+    return _build(name, data, messages)
+
+
+def _load_raw(name: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    path = RULES_DIR / f"{name}.toml"
+    if name in seen or "/" in name or not path.is_file() or name == "messages":
+        raise PhotoError(
+            ErrorCode.UNKNOWN_PROFILE, f"Unknown profile {name!r}; available: {', '.join(available_profiles())}."
+        )
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    parent = data.pop("extends", None)
+    return _merge(_load_raw(parent, (*seen, name)), data) if parent else data
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
+
+
+def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
+    geo, det, out = d["geometry"], d["detection"], d["output"]
+    rules = []
+    for rule_id, spec in d["rules"].items():
+        if rule_id not in messages:
+            raise ValueError(f"rule {rule_id!r} of profile {name!r} has no messages in rules/messages.toml")
+        limits = tuple(
+            Limit(lim["measure"], *(lim.get(k) for k in ("pass_min", "pass_max", "fail_min", "fail_max")))
+            for lim in spec["limits"]
+        )
+        rules.append(Rule(rule_id, float(spec["weight"]), limits, spec.get("if_missing", "skip"), spec["source"]))
+    return Profile(
+        name=name,
+        title=d["profile"]["title"],
+        max_pixels=int(d["file"]["max_pixels"]),
+        output=OutputSpec(out["width"], out["height"], out["dpi"], out["max_bytes"], out["quality_floor"]),
+        geometry=GeometrySpec(
+            aspect=geo["aspect_width"] / geo["aspect_height"],
+            head_min=geo["head_min"],
+            head_max=geo["head_max"],
+            head_target=geo["head_target"],
+            top_margin_share=geo["top_margin_share"],
+            eye_line_min=geo["eye_line_min_mm"] / geo["aspect_height"],
+            eye_line_max=geo["eye_line_max_mm"] / geo["aspect_height"],
+            centre_tolerance=geo["centre_tolerance"],
+        ),
+        detection=DetectionSettings(
+            analysis_height=det["analysis_height"],
+            tile_fractions=tuple(det["tile_fractions"]),
+            tile_overlap=det["tile_overlap"],
+            min_score=det["min_score"],
+            min_face_fraction=det["min_face_fraction"],
+            nms_iou=det["nms_iou"],
+            roi_scale=det["roi_scale"],
+            min_presence=det["min_presence"],
+            confirm_iou=det["confirm_iou"],
+            eye_width_ratio=tuple(det["eye_width_ratio"]),
+            crown_range=tuple(det["crown_range"]),
+        ),
+        measure_height=int(d["measure"]["height"]),
+        measure_scale_tolerance=float(d["measure"]["scale_tolerance"]),
+        rules=tuple(rules),
+        verdict_caps=dict(d["score"]["caps"]),
+        messages=messages,
+    )
+
+
+def profile_path(name: str) -> Path:
+    return RULES_DIR / f"{name}.toml"

@@ -1,0 +1,96 @@
+"""The report: one typed model (with a JSON Schema) that the CLI, HTTP service, batch and review page share."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["pass", "warn", "fail"]
+Verdict = Literal["accept", "review", "reject"]
+
+
+class Threshold(BaseModel):
+    """The pass limits of the measurement that decided the check."""
+
+    min: float | None = None
+    max: float | None = None
+
+
+class Check(BaseModel):
+    id: str = Field(description="Stable rule id, e.g. face.pose")
+    status: Status
+    value: float | None = Field(description="Measured value of the deciding measurement (unit: see `measure`)")
+    threshold: Threshold | None
+    measure: str | None = Field(description="Which measurement decided the status")
+    title: str
+    message: str
+
+
+class Box(BaseModel):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Pose(BaseModel):
+    yaw: float
+    pitch: float
+    roll: float
+
+
+class FaceInfo(BaseModel):
+    box: Box = Field(description="Tight box of the face mesh, source pixels")
+    pose: Pose = Field(description="Degrees: yaw + = turned to the subject's left, pitch + = chin up, roll + = clockwise")
+    right_eye: tuple[float, float]
+    left_eye: tuple[float, float]
+    eye_distance_px: float
+    eye_openness: tuple[float, float]
+    mouth_gap: float
+    chin_y: float
+    crown_y: float
+
+
+class CropInfo(BaseModel):
+    box: Box = Field(description="Proposed 35:45 ID crop in source pixels (may extend past the frame)")
+    angle: float = Field(description="Rotation (degrees) auto-fix applies to level the eyes")
+    head_ratio: float = Field(description="Chin-to-crown height / crop height")
+    eye_line: float = Field(description="Eye line above the bottom edge / crop height")
+    fits_frame: bool
+
+
+class ImageInfo(BaseModel):
+    format: str
+    width: int
+    height: int
+    bytes: int
+    dpi: float | None
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+
+
+class Report(BaseModel):
+    file: str | None = None
+    profile: str
+    lang: Literal["pl", "en"] = "pl"
+    score: int | None = Field(None, description="0-100; see README 'The score'. None when the photo is unreadable")
+    verdict: Verdict | None = None
+    checks: list[Check] = []
+    skipped: list[str] = Field([], description="Rules that could not be measured (e.g. no face)")
+    faces: int | None = None
+    face: FaceInfo | None = None
+    crop: CropInfo | None = None
+    image: ImageInfo | None = None
+    error: ErrorInfo | None = None
+    timings_ms: dict[str, float] = {}
+
+    def check(self, rule_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == rule_id), None)
+
+    @property
+    def failed(self) -> list[str]:
+        return [c.id for c in self.checks if c.status == "fail"]
