@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_LARGE = "too_large"
     UNKNOWN_PROFILE = "unknown_profile"
+    UNREADABLE_FILE = "unreadable_file"
 
 
 class PhotoError(Exception):

@@ -7,6 +7,7 @@ Score: every rule may cost up to its `weight` in points. A warning costs 20-50 %
 failure 60-100 %, growing with how far the value is past the limit; the score is 100 minus
 the costs, floored at 0, then capped so it agrees with the verdict (any failure caps it at the
 `reject` cap, any warning at the `review` cap). More faults, or worse ones, never raise it.
+Advisory rules (metadata that auto-fix rewrites, such as dpi) are reported but cost nothing.
 """
 
 from __future__ import annotations
@@ -58,15 +59,16 @@ def judge_rule(rule: Rule, values: dict[str, float | None]) -> Outcome | None:
 
 
 def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple[list[Check], list[str], int, str]:
-    checks, skipped, cost = [], [], 0.0
+    checks, skipped, cost, statuses = [], [], 0.0, set()
     for rule in profile.rules:
         outcome = judge_rule(rule, values)
         if outcome is None:
             skipped.append(rule.id)
             continue
-        cost += rule.weight * outcome.badness
         checks.append(_check(rule, outcome, profile, lang))
-    statuses = {c.status for c in checks}
+        if not rule.advisory:
+            cost += rule.weight * outcome.badness
+            statuses.add(outcome.status)
     verdict = "reject" if "fail" in statuses else "review" if "warn" in statuses else "accept"
     score = max(0.0, 100.0 - cost)
     if verdict != "accept":

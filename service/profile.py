@@ -36,6 +36,7 @@ class Rule:
     limits: tuple[Limit, ...]
     if_missing: str  # status when the measurement could not be made: "warn", "fail" or "skip"
     source: str
+    advisory: bool  # shown, but never changes the verdict or the score (e.g. metadata auto-fix rewrites)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,16 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
             Limit(lim["measure"], *(lim.get(k) for k in ("pass_min", "pass_max", "fail_min", "fail_max")))
             for lim in spec["limits"]
         )
-        rules.append(Rule(rule_id, float(spec["weight"]), limits, spec.get("if_missing", "skip"), spec["source"]))
+        rules.append(
+            Rule(
+                rule_id,
+                float(spec["weight"]),
+                limits,
+                spec.get("if_missing", "skip"),
+                spec["source"],
+                bool(spec.get("advisory", False)),
+            )
+        )
     return Profile(
         name=name,
         title=d["profile"]["title"],

@@ -6,7 +6,10 @@ instance for its whole life. None of them is thread-safe: callers in threads hol
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -43,8 +46,28 @@ def _model_path(name: str) -> str:
     return str(path)
 
 
+@contextlib.contextmanager
+def _quiet_native_logs():
+    """TFLite and MediaPipe print INFO/W lines from C++ straight to fd 2 while loading; users
+    of the CLI and the service logs should not see them. Python exceptions still propagate."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 @cache
 def load_models() -> FaceModels:
+    with _quiet_native_logs():
+        return _load_models()
+
+
+def _load_models() -> FaceModels:
     detector = vision.FaceDetector.create_from_options(
         vision.FaceDetectorOptions(
             base_options=BaseOptions(model_asset_path=_model_path("face_detector.tflite")),

@@ -8,7 +8,8 @@ the only place that knows which region each one sees:
 | colour_variation     | the ID crop                                        |
 | face_sharpness       | face oval, crop scaled to the output height        |
 | face_lightness/clip  | face oval                                          |
-| lighting_asymmetry   | left vs right cheek band of the face oval          |
+| white_point          | the ID crop                                        |
+| lighting_asymmetry   | left vs right cheek, under each eye (skin, not hair) |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
@@ -24,7 +25,15 @@ import numpy as np
 from ..crop import CropPlan
 from ..decode import DecodedImage
 from ..face import Face
-from ..face.geometry import CHIN, FACE_OVAL, FOREHEAD, LIP_TOP_INNER
+from ..face.geometry import (
+    FACE_OVAL,
+    LEFT_EYE_INNER,
+    LEFT_EYE_OUTER,
+    LIP_TOP_INNER,
+    NOSE_TIP,
+    RIGHT_EYE_INNER,
+    RIGHT_EYE_OUTER,
+)
 from . import background, colour, compression, exposure, lighting, noise, sharpness
 
 _MIN_REGION = 200  # pixels a region needs before a measurement on it means anything
@@ -58,6 +67,7 @@ def measure_pixels(
         "face_sharpness": _on(view.face, lambda m: sharpness.sharpness(lightness, m)),
         "face_lightness": _on(view.face, lambda m: exposure.face_lightness(lightness, m)),
         "face_clipped": _on(view.face, lambda m: exposure.clipped_fraction(view.rgb, m)),
+        "white_point": _on(view.valid, lambda m: exposure.white_point(lightness, m)),
         "lighting_asymmetry": (
             lighting.asymmetry(lightness, view.left_cheek, view.right_cheek)
             if min(view.left_cheek.sum(), view.right_cheek.sum()) >= _MIN_REGION
@@ -97,7 +107,7 @@ def build_view(
     face_mask = np.zeros((height, width), np.uint8)
     cv2.fillPoly(face_mask, [np.round(points[FACE_OVAL]).astype(np.int32)], 1)
     face_mask &= valid.astype(np.uint8)
-    left, right = _cheek_halves(face_mask, points)
+    left, right = _cheeks(face_mask, points)
     person = cv2.dilate((view_mask > 0.3).astype(np.uint8), np.ones((9, 9), np.uint8))
     back = valid & (person == 0)
     return MeasureView(view_rgb, lab, valid, face_mask > 0, left, right, back)
@@ -115,18 +125,22 @@ def _cut(image: np.ndarray, x0: int, y0: int, width: int, height: int) -> tuple[
     return out, valid
 
 
-def _cheek_halves(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The face band from the eyes to the mouth, split by the face midline (forehead-chin line)."""
+def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The skin under each eye, from below the eye to just under the nose tip.
+
+    Narrow on purpose: the whole half-face often holds hair over a cheek, which reads as shadow.
+    """
     height, width = face_mask.shape
-    eye_y = (points[33, 1] + points[263, 1]) / 2
-    mouth_y = points[LIP_TOP_INNER, 1]
-    ys, xs = np.mgrid[0:height, 0:width]
-    top, bottom = points[FOREHEAD], points[CHIN]
-    # x of the midline at each row
-    t = (ys - top[1]) / max(bottom[1] - top[1], 1e-6)
-    mid_x = top[0] + t * (bottom[0] - top[0])
-    band = (face_mask > 0) & (ys >= eye_y) & (ys <= mouth_y)
-    return band & (xs < mid_x), band & (xs > mid_x)
+    nose_y, mouth_y = points[NOSE_TIP, 1], points[LIP_TOP_INNER, 1]
+    masks = []
+    for outer, inner in ((RIGHT_EYE_OUTER, RIGHT_EYE_INNER), (LEFT_EYE_OUTER, LEFT_EYE_INNER)):
+        eye_y = (points[outer, 1] + points[inner, 1]) / 2
+        y0, y1 = eye_y + 0.35 * (nose_y - eye_y), nose_y + 0.3 * (mouth_y - nose_y)
+        x0, x1 = sorted((points[outer, 0], points[inner, 0]))
+        box = np.zeros((height, width), bool)
+        box[max(int(y0), 0) : max(int(y1), 0), max(int(x0), 0) : max(int(x1), 0)] = True
+        masks.append(box & (face_mask > 0))
+    return masks[0], masks[1]
 
 
 def _blockiness(decoded: DecodedImage, crop: CropPlan) -> float | None:

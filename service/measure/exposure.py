@@ -11,8 +11,17 @@ def face_lightness(lightness: np.ndarray, mask: np.ndarray) -> float:
 
 
 def clipped_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
-    """Share of face pixels blown out (a channel at 250+) or crushed (all channels at 5-)."""
+    """Share of face pixels blown out to white (all channels 245+) or crushed to black (all 8-).
+
+    One saturated channel is normal on well-lit skin (red clips first); a hot spot is white.
+    """
     pixels = rgb[mask > 0]
-    blown = pixels.max(axis=1) >= 250
-    crushed = pixels.max(axis=1) <= 5
+    blown = pixels.min(axis=1) >= 245
+    crushed = pixels.max(axis=1) <= 8
     return float(np.mean(blown | crushed))
+
+
+def white_point(lightness: np.ndarray, mask: np.ndarray) -> float:
+    """99th percentile L* of the crop: a well-exposed ID photo has a light background or clothes
+    near white, whatever the skin tone, so a low white point means the whole photo is dark."""
+    return float(np.percentile(lightness[mask > 0], 99))
