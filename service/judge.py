@@ -4,10 +4,11 @@ Each rule has limits on one or more measurements. A value inside the `pass_*` li
 outside the `fail_*` limits fails, and in between warns. A rule takes the worst of its limits.
 
 Score: every rule may cost up to its `weight` in points. A warning costs 20-50 % of it and a
-failure 60-100 %, growing with how far the value is past the limit; the score is 100 minus
-the costs, floored at 0, then capped so it agrees with the verdict (any failure caps it at the
-`reject` cap, any warning at the `review` cap). More faults, or worse ones, never raise it.
-Advisory rules (metadata that auto-fix rewrites, such as dpi) are reported but cost nothing.
+failure 60-100 %, growing with how far the value is past the limit; `raw` is 100 minus the
+costs (floored at 0). The score places `raw` inside the verdict's band, so score and verdict
+never disagree: reject 0..caps.reject, review above it up to caps.review, accept above that.
+More faults, or worse ones, always give a lower score. Advisory rules (metadata auto-fix
+rewrites, such as dpi) are reported but cost nothing.
 """
 
 from __future__ import annotations
@@ -70,10 +71,14 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
             cost += rule.weight * outcome.badness
             statuses.add(outcome.status)
     verdict = "reject" if "fail" in statuses else "review" if "warn" in statuses else "accept"
-    score = max(0.0, 100.0 - cost)
-    if verdict != "accept":
-        score = min(score, profile.verdict_caps[verdict])
-    return checks, skipped, int(round(score)), verdict
+    raw = max(0.0, 100.0 - cost)
+    caps = profile.verdict_caps
+    low, high = {
+        "reject": (0, caps["reject"]),
+        "review": (caps["reject"] + 1, caps["review"]),
+        "accept": (caps["review"] + 1, 100),
+    }[verdict]
+    return checks, skipped, int(low + (high - low) * raw / 100.0), verdict
 
 
 def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:

@@ -72,6 +72,7 @@ class DetectionSettings:
     nms_iou: float
     roi_scale: float
     min_presence: float
+    min_redetect_score: float
     confirm_iou: float
     eye_width_ratio: tuple[float, float]
     crown_range: tuple[float, float]
@@ -131,7 +132,7 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
         if rule_id not in messages:
             raise ValueError(f"rule {rule_id!r} of profile {name!r} has no messages in rules/messages.toml")
         limits = tuple(
-            Limit(lim["measure"], *(lim.get(k) for k in ("pass_min", "pass_max", "fail_min", "fail_max")))
+            Limit(lim["measure"], *(_resolve(lim.get(k), d) for k in ("pass_min", "pass_max", "fail_min", "fail_max")))
             for lim in spec["limits"]
         )
         rules.append(
@@ -168,16 +169,27 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
             nms_iou=det["nms_iou"],
             roi_scale=det["roi_scale"],
             min_presence=det["min_presence"],
+            min_redetect_score=det["min_redetect_score"],
             confirm_iou=det["confirm_iou"],
             eye_width_ratio=tuple(det["eye_width_ratio"]),
             crown_range=tuple(det["crown_range"]),
         ),
-        measure_height=int(d["measure"]["height"]),
+        measure_height=int(out["height"]),
         measure_scale_tolerance=float(d["measure"]["scale_tolerance"]),
         rules=tuple(rules),
         verdict_caps=dict(d["score"]["caps"]),
         messages=messages,
     )
+
+
+def _resolve(value: float | str | None, data: dict[str, Any]) -> float | None:
+    """A limit may name another value of the profile ("output.height") so each number lives once."""
+    if not isinstance(value, str):
+        return value
+    node: Any = data
+    for key in value.split("."):
+        node = node[key]
+    return float(node)
 
 
 def profile_path(name: str) -> Path:

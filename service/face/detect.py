@@ -2,9 +2,10 @@
 
 The short-range BlazeFace model sees the frame at 128x128, so it finds the main face of a
 portrait but misses the small faces of other people. We therefore also run it on overlapping
-tiles. Tiles make it fire on some animals and objects, so each candidate is confirmed by the
-mesh model on the crop it was trained on: only a candidate whose mesh has a high presence
-score and a face-like shape counts.
+tiles. Tiles make it fire on some animals, objects and blurred patches, so each candidate must
+pass three checks before it counts: the mesh model's face-presence score on the crop it was
+trained on, a face-like mesh shape, and a second detector pass on a crop centred on the mesh
+(a real face is found again with a high score; a hallucinated one is not).
 """
 
 from __future__ import annotations
@@ -93,9 +94,21 @@ def _confirm(
         mesh.presence < settings.min_presence
         or _iou(box, cand.box) < settings.confirm_iou
         or not _plausible_mesh(points, settings)
+        or _redetect_score(rgb, box, models) < settings.min_redetect_score
     ):
         return None
     return DetectedFace(box, cand.score, mesh.presence, points)
+
+
+def _redetect_score(rgb: np.ndarray, box, models: FaceModels) -> float:
+    """Best detector score for a face centred in a crop twice the mesh's size."""
+    height, width = rgb.shape[:2]
+    cx, cy, half = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, _side(box)
+    x0, y0 = int(max(cx - half, 0)), int(max(cy - half, 0))
+    x1, y1 = int(min(cx + half, width)), int(min(cy + half, height))
+    found = _detect(np.ascontiguousarray(rgb[y0:y1, x0:x1]), x0, y0, models)
+    inside = [c.score for c in found if box[0] <= (c.box[0] + c.box[2]) / 2 <= box[2] and box[1] <= (c.box[1] + c.box[3]) / 2 <= box[3]]
+    return max(inside, default=0.0)
 
 
 def _plausible_mesh(points: np.ndarray, settings: DetectionSettings) -> bool:

@@ -1,0 +1,72 @@
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from service.cli import main
+
+from .conftest import jpeg_bytes
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_json_lines_have_the_documented_fields(tmp_path, capsys, astronaut):
+    photo = tmp_path / "astronaut.jpg"
+    photo.write_bytes(jpeg_bytes(astronaut))
+    code, out = _run(capsys, "check", str(photo), "--json", "--lang", "en")
+    assert code == 0
+    (line,) = out.strip().splitlines()
+    report = json.loads(line)
+    assert {"file", "score", "verdict", "checks", "face", "crop", "error"} <= report.keys()
+    assert report["file"] == str(photo) and report["error"] is None
+    assert 0 <= report["score"] <= 100 and report["verdict"] in ("accept", "review", "reject")
+    assert {"id", "status", "value", "threshold", "message"} <= report["checks"][0].keys()
+    assert {"yaw", "pitch", "roll"} == report["face"]["pose"].keys()
+    assert report["crop"]["box"]["y1"] > report["crop"]["box"]["y0"]
+
+
+def test_unreadable_inputs_give_exit_2_and_a_typed_error_per_file(tmp_path, capsys, astronaut):
+    good = tmp_path / "ok.jpg"
+    good.write_bytes(jpeg_bytes(astronaut))
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    code, out = _run(capsys, "check", str(good), str(empty), str(text), str(tmp_path / "missing.jpg"), "--json")
+    assert code == 2
+    errors = [json.loads(line)["error"] for line in out.strip().splitlines()]
+    assert errors[0] is None
+    assert [e["code"] for e in errors[1:]] == ["empty", "not_an_image", "unreadable_file"]
+
+
+def test_png_named_jpg_is_analysed_and_fails_file_format(tmp_path, capsys, astronaut):
+    fake = tmp_path / "photo.jpg"
+    buffer = io.BytesIO()
+    Image.fromarray(astronaut).save(buffer, "PNG")
+    fake.write_bytes(buffer.getvalue())
+    code, out = _run(capsys, "check", str(fake), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["faces"] == 1
+    assert next(c for c in report["checks"] if c["id"] == "file.format")["status"] == "fail"
+
+
+def test_readable_summary_puts_failures_first_in_the_chosen_language(tmp_path, capsys, astronaut):
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(jpeg_bytes(np.ascontiguousarray(astronaut[:, :, ::-1])))
+    code, out = _run(capsys, "check", str(photo), "--lang", "pl")
+    lines = out.splitlines()
+    assert code == 0 and "score" in lines[0]
+    assert lines[1].lstrip().startswith(("✗", "!"))
+    assert "Rozdzielczość" not in out  # titles are not printed; messages are
+    assert "Za mało pikseli" in out  # the 512 px astronaut fails resolution, in Polish
+
+
+def test_unknown_profile_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "x.jpg", "--profile", "nope"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,77 @@
+"""Synthetic faults made from a real face: each must fail the rule that names it."""
+
+import cv2
+import numpy as np
+import pytest
+
+from service import check
+
+from .conftest import jpeg_bytes
+
+
+def _status(rgb: np.ndarray, rule: str, quality: int = 95) -> str:
+    report = check(jpeg_bytes(rgb, quality=quality), lang="en")
+    assert report.error is None and report.faces == 1, report.error
+    return report.check(rule).status
+
+
+def _grey(rgb):
+    return np.repeat(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+
+
+def _sepia(rgb):
+    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return np.clip(np.stack([g * 1.07 + 20, g * 0.95 + 10, g * 0.75], -1), 0, 255).astype(np.uint8)
+
+
+def _rotate(rgb, degrees):
+    h, w = rgb.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(rgb, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def _cut_top(rgb, good_face_report):
+    crown = int(good_face_report.face.crown_y)
+    chin = int(good_face_report.face.chin_y)
+    return np.ascontiguousarray(rgb[crown + (chin - crown) // 4 :])  # a quarter of the head is gone
+
+
+@pytest.fixture(scope="module")
+def base_report(good_face):
+    return check(jpeg_bytes(good_face), lang="en")
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "degrade"),
+    [
+        ("blur", "image.sharpness", lambda rgb: cv2.GaussianBlur(rgb, (0, 0), 3.0)),
+        ("greyscale", "image.colour", _grey),
+        ("sepia", "image.colour", _sepia),
+        ("underexposed", "image.exposure", lambda rgb: (rgb * 0.3).astype(np.uint8)),
+        ("overexposed", "image.exposure", lambda rgb: np.clip(rgb * 2.2, 0, 255).astype(np.uint8)),
+        ("rolled 20 degrees", "face.pose", lambda rgb: _rotate(rgb, 20)),
+    ],
+)
+def test_degradation_fails_its_rule(good_face, base_report, name, rule, degrade):
+    assert base_report.check(rule).status == "pass", f"the base photo must pass {rule} first"
+    assert _status(degrade(good_face), rule) == "fail", name
+
+
+def test_heavy_jpeg_compression_fails_compression(good_face, base_report):
+    assert base_report.check("image.compression").status == "pass"
+    assert _status(good_face, "image.compression", quality=8) == "fail"
+
+
+def test_face_cut_at_the_top_fails_position(good_face, base_report):
+    assert base_report.check("face.position").status == "pass"
+    assert _status(_cut_top(good_face, base_report), "face.position") == "fail"
+
+
+def test_downscaled_below_the_minimum_fails_resolution(good_face, base_report):
+    # Start from a version whose crop has 1.5x the pixels the output needs (enlarged if the
+    # base photo is small), then shrink it to 60 % of the minimum.
+    needed = 633 / (base_report.crop.box.y1 - base_report.crop.box.y0)
+    big = cv2.resize(good_face, None, fx=1.5 * needed, fy=1.5 * needed, interpolation=cv2.INTER_CUBIC)
+    assert _status(big, "image.resolution") == "pass"
+    small = cv2.resize(good_face, None, fx=0.6 * needed, fy=0.6 * needed, interpolation=cv2.INTER_AREA)
+    assert _status(small, "image.resolution") == "fail"

@@ -1,0 +1,55 @@
+from service.judge import evaluate, judge
+from service.profile import Limit, load_profile
+
+
+def _values(**overrides):
+    """Values of a photo that passes every rule of the default profile."""
+    values = {
+        "is_jpeg": 1.0, "file_bytes": 300_000.0, "dpi": 300.0, "face_count": 1.0, "crop_height_px": 900.0,
+        "eye_distance_px": 200.0, "head_ratio_needed": 0.55, "crop_overflow": 0.0, "yaw_abs": 1.0,
+        "pitch_abs": 2.0, "roll_abs": 1.0, "eye_openness": 0.35, "mouth_gap": 0.02, "colour_variation": 4.0,
+        "face_sharpness": 0.35, "face_lightness": 55.0, "face_clipped": 0.0, "white_point": 90.0,
+        "lighting_asymmetry": 2.0, "background_texture": 0.5, "background_lightness": 85.0,
+        "background_chroma": 2.0, "noise": 0.1, "blockiness": 1.3,
+    }
+    return values | overrides
+
+
+def test_limit_bands():
+    lim = Limit("x", pass_min=10, fail_min=5)
+    assert evaluate(lim, 12).status == "pass"
+    assert evaluate(lim, 7).status == "warn"
+    assert evaluate(lim, 4).status == "fail"
+    assert evaluate(lim, 0).badness > evaluate(lim, 4).badness
+
+
+def test_clean_photo_is_accepted_with_full_score():
+    checks, skipped, score, verdict = judge(_values(), load_profile(), "en")
+    assert verdict == "accept" and score == 100 and not skipped
+    assert all(c.status == "pass" for c in checks)
+
+
+def test_score_falls_with_more_and_worse_faults_and_agrees_with_the_verdict():
+    profile = load_profile()
+    one_warn = judge(_values(yaw_abs=6.0), profile, "en")
+    one_fail = judge(_values(yaw_abs=9.0), profile, "en")
+    worse_fail = judge(_values(yaw_abs=30.0), profile, "en")
+    two_fails = judge(_values(yaw_abs=30.0, face_sharpness=0.1), profile, "en")
+    assert one_warn[3] == "review" and one_fail[3] == "reject"
+    assert 100 > one_warn[2] > one_fail[2] > worse_fail[2] > two_fails[2]
+    assert profile.verdict_caps["reject"] < one_warn[2] <= profile.verdict_caps["review"]
+    assert one_fail[2] <= profile.verdict_caps["reject"]
+
+
+def test_advisory_rule_is_reported_but_changes_nothing():
+    checks, _, score, verdict = judge(_values(dpi=72.0), load_profile(), "en")
+    assert next(c for c in checks if c.id == "image.dpi").status == "warn"
+    assert (score, verdict) == (100, "accept")
+
+
+def test_missing_face_values_skip_face_rules_and_messages_are_localised():
+    values = {k: v for k, v in _values(face_count=0.0).items() if k in ("is_jpeg", "file_bytes", "dpi", "face_count")}
+    checks, skipped, _, verdict = judge(values, load_profile(), "pl")
+    assert verdict == "reject" and "face.pose" in skipped
+    count = next(c for c in checks if c.id == "face.count")
+    assert count.status == "fail" and "Nie znaleziono twarzy" in count.message
