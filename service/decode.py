@@ -9,6 +9,7 @@ full decode followed by a resize.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -106,9 +107,9 @@ def decode_rgb(photo: PhotoFile, min_height: int | None = None) -> DecodedImage:
             if photo.format == "JPEG" and min_height and min_height < photo.height:
                 scale = min_height / photo.height
                 stored_w, stored_h = im.size
-                im.draft(im.mode if im.mode in ("RGB", "L") else None, (int(stored_w * scale) + 1, int(stored_h * scale) + 1))
+                im.draft(im.mode if im.mode in ("RGB", "L") else None, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
             im.load()
-            rgb = _to_srgb(ImageOps.exif_transpose(im))
+            rgb = _to_srgb(ImageOps.exif_transpose(im) if photo.orientation != 1 else im)
     except PhotoError:
         raise
     except (OSError, SyntaxError, ValueError) as exc:

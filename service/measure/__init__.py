@@ -63,7 +63,8 @@ def measure_pixels(
     view = build_view(decoded, person_mask, face, crop, measure_height)
     lightness = view.lab[..., 0]
     values: dict[str, float | None] = {
-        "colour_variation": colour.colour_variation(view.lab[view.valid]),
+        # a global statistic: every other row and column is plenty, at a quarter of the cost
+        "colour_variation": colour.colour_variation(view.lab[::2, ::2][view.valid[::2, ::2]]),
         "face_sharpness": _on(view.face, lambda m: sharpness.sharpness(lightness, m)),
         "face_lightness": _on(view.face, lambda m: exposure.face_lightness(lightness, m)),
         "face_clipped": _on(view.face, lambda m: exposure.clipped_fraction(view.rgb, m)),
@@ -92,15 +93,11 @@ def build_view(
 ) -> MeasureView:
     # Output pixels per source pixel, never finer than what was decoded.
     k = min(measure_height / crop.height, decoded.scale)
-    shrink = k / decoded.scale
-    rgb = decoded.rgb
-    if shrink < 0.999:
-        rgb = cv2.resize(rgb, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-    mask = cv2.resize(person_mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    view_rgb, valid = _scaled_cut(decoded.rgb, decoded.scale, crop.box, k, cv2.INTER_AREA)
+    mask_scale = person_mask.shape[0] / (decoded.rgb.shape[0] / decoded.scale)
+    view_mask, _ = _scaled_cut(person_mask, mask_scale, crop.box, k, cv2.INTER_LINEAR)
     x0, y0 = int(round(crop.box[0] * k)), int(round(crop.box[1] * k))
-    width, height = int(round(crop.width * k)), int(round(crop.height * k))
-    view_rgb, valid = _cut(rgb, x0, y0, width, height)
-    view_mask, _ = _cut(mask, x0, y0, width, height)
+    height, width = valid.shape
     lab = cv2.cvtColor(view_rgb.astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
 
     points = face.landmarks[:, :2] * k - (x0, y0)
@@ -113,16 +110,32 @@ def build_view(
     return MeasureView(view_rgb, lab, valid, face_mask > 0, left, right, back)
 
 
-def _cut(image: np.ndarray, x0: int, y0: int, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """The box from the image; parts outside it are zero and marked invalid."""
-    out = np.zeros((height, width, *image.shape[2:]), image.dtype)
+def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: int) -> tuple[np.ndarray, np.ndarray]:
+    """The source `box` cut from an image at `scale` (its pixels per source pixel), at `k`.
+
+    Only the part of the frame inside the box is resized, never the whole image. View pixels
+    outside the frame are zero and marked invalid.
+    """
+    x0, y0 = int(round(box[0] * k)), int(round(box[1] * k))
+    width, height = int(round((box[2] - box[0]) * k)), int(round((box[3] - box[1]) * k))
+    view = np.zeros((height, width, *image.shape[2:]), image.dtype)
     valid = np.zeros((height, width), bool)
-    sx0, sy0 = max(x0, 0), max(y0, 0)
-    sx1, sy1 = min(x0 + width, image.shape[1]), min(y0 + height, image.shape[0])
-    if sx1 > sx0 and sy1 > sy0:
-        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
-        valid[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = True
-    return out, valid
+    ix0, iy0 = max(int(np.floor(box[0] * scale)), 0), max(int(np.floor(box[1] * scale)), 0)
+    ix1, iy1 = min(int(np.ceil(box[2] * scale)), image.shape[1]), min(int(np.ceil(box[3] * scale)), image.shape[0])
+    if ix1 <= ix0 or iy1 <= iy0:
+        return view, valid
+    # where that part lands in the view
+    vx0, vy0 = int(round(ix0 / scale * k)) - x0, int(round(iy0 / scale * k)) - y0
+    vx1, vy1 = int(round(ix1 / scale * k)) - x0, int(round(iy1 / scale * k)) - y0
+    part = image[iy0:iy1, ix0:ix1]
+    if (vx1 - vx0, vy1 - vy0) != part.shape[1::-1]:
+        part = cv2.resize(part, (max(vx1 - vx0, 1), max(vy1 - vy0, 1)), interpolation=interpolation)
+    # clip to the view (rounding may overhang by a pixel)
+    cx0, cy0 = max(vx0, 0), max(vy0, 0)
+    cx1, cy1 = min(vx0 + part.shape[1], width), min(vy0 + part.shape[0], height)
+    view[cy0:cy1, cx0:cx1] = part[cy0 - vy0 : cy1 - vy0, cx0 - vx0 : cx1 - vx0]
+    valid[cy0:cy1, cx0:cx1] = True
+    return view, valid
 
 
 def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

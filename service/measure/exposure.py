@@ -15,10 +15,8 @@ def clipped_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
 
     One saturated channel is normal on well-lit skin (red clips first); a hot spot is white.
     """
-    pixels = rgb[mask > 0]
-    blown = pixels.min(axis=1) >= 245
-    crushed = pixels.max(axis=1) <= 8
-    return float(np.mean(blown | crushed))
+    clipped = (rgb.min(axis=2) >= 245) | (rgb.max(axis=2) <= 8)
+    return float(np.mean(clipped[mask > 0]))
 
 
 def white_point(lightness: np.ndarray, mask: np.ndarray) -> float:
