@@ -15,7 +15,8 @@ def clipped_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
 
     One saturated channel is normal on well-lit skin (red clips first); a hot spot is white.
     """
-    clipped = (rgb.min(axis=2) >= 245) | (rgb.max(axis=2) <= 8)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    clipped = (np.minimum(np.minimum(r, g), b) >= 245) | (np.maximum(np.maximum(r, g), b) <= 8)
     return float(np.mean(clipped[mask > 0]))
 
 
