@@ -61,12 +61,11 @@ def _candidates(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings
 
 
 def _starts(length: int, size: int, step: int) -> list[int]:
+    """Tile offsets spread evenly from edge to edge, no further apart than `step`."""
     if size >= length:
         return [0]
-    starts = list(range(0, length - size + 1, step))
-    if starts[-1] != length - size:
-        starts.append(length - size)
-    return starts
+    count = -(-(length - size) // step) + 1
+    return [round(i * (length - size) / (count - 1)) for i in range(count)]
 
 
 def _detect(tile: np.ndarray, x0: int, y0: int, models: FaceModels) -> list[Candidate]:
