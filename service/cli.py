@@ -1,8 +1,10 @@
 """The `idphoto` command line. Other tools call it: keep the names, flags and exit codes stable.
 
     idphoto check FILE... [--profile NAME] [--lang pl|en] [--json]
+    idphoto fix IN -o OUT [--profile NAME] [--max-kb N] [--width PX] [--pad] [--upscale] [--lang pl|en] [--json]
 
-Exit codes: 0 every input was read; 2 any input was unreadable (or a usage error).
+Exit codes: 0 every input was read (check) / a photo was written (fix); 2 an input was
+unreadable (or a usage error); 3 fix: the photo cannot be fixed (the reasons are printed).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import sys
 from pathlib import Path
 
 from .errors import ErrorCode, PhotoError
+from .fix import fix
 from .pipeline import check
 from .profile import DEFAULT_PROFILE, available_profiles, load_profile
 from .report import ErrorInfo, Report
 
-EXIT_OK, EXIT_UNREADABLE = 0, 2
+EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_FIXABLE = 0, 2, 3
 _MARK = {"pass": "✓", "warn": "!", "fail": "✗"}
 
 
@@ -41,7 +44,24 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("files", nargs="+", metavar="FILE")
     _common(check_cmd)
     check_cmd.set_defaults(command=_check)
+
+    fix_cmd = commands.add_parser("fix", help="crop, resample and compress a photo to the ID format")
+    fix_cmd.add_argument("input", metavar="IN")
+    fix_cmd.add_argument("-o", "--output", required=True, metavar="OUT", help="where to write the JPEG")
+    fix_cmd.add_argument("--max-kb", type=_positive_int, help="byte budget in KB (default: the profile's limit)")
+    fix_cmd.add_argument("--width", type=_positive_int, help="output width in px (default: the profile's)")
+    fix_cmd.add_argument("--pad", action="store_true", help="pad with the background when the frame is too tight")
+    fix_cmd.add_argument("--upscale", action="store_true", help="allow enlarging a face with too few pixels")
+    _common(fix_cmd)
+    fix_cmd.set_defaults(command=_fix)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
@@ -60,13 +80,37 @@ def _check(args: argparse.Namespace) -> int:
     return exit_code
 
 
+def _fix(args: argparse.Namespace) -> int:
+    data, report = _read(args.input, args.profile, args.lang)
+    if report is None:
+        try:
+            result = fix(data, args.profile, args.max_kb, args.width, args.pad, args.lang, args.input, args.upscale)
+        except PhotoError as exc:
+            error = ErrorInfo(code=exc.code, message=exc.message)
+            report = Report(file=args.input, profile=args.profile, lang=args.lang, error=error)
+        else:
+            report = result.report
+            if result.jpeg is not None:
+                Path(args.output).write_bytes(result.jpeg)
+                report.file = args.output
+    print(to_json_line(report) if args.json else summary(report), flush=True)
+    if report.error is not None:
+        return EXIT_UNREADABLE
+    return EXIT_OK if report.fix and report.fix.written else EXIT_NOT_FIXABLE
+
+
 def _check_file(name: str, profile: str, lang: str) -> Report:
+    data, report = _read(name, profile, lang)
+    return report if report is not None else check(data, profile=profile, lang=lang, file=name)
+
+
+def _read(name: str, profile: str, lang: str) -> tuple[bytes, Report | None]:
+    """The file's bytes, or a report with the error when it cannot be read."""
     try:
-        data = Path(name).read_bytes()
+        return Path(name).read_bytes(), None
     except OSError as exc:
         error = ErrorInfo(code=ErrorCode.UNREADABLE_FILE, message=f"Cannot read the file: {exc.strerror}.")
-        return Report(file=name, profile=profile, lang=lang, error=error)
-    return check(data, profile=profile, lang=lang, file=name)
+        return b"", Report(file=name, profile=profile, lang=lang, error=error)
 
 
 def to_json_line(report: Report) -> str:
@@ -78,12 +122,27 @@ def summary(report: Report) -> str:
     if report.error is not None:
         return f"{report.file}: ERROR {report.error.code}: {report.error.message}"
     lines = [f"{report.file}: {report.verdict.upper()} (score {report.score}/100)"]
+    if report.fix is not None:
+        lines.insert(0, _fix_line(report))
     order = {"fail": 0, "warn": 1, "pass": 2}
     for c in sorted(report.checks, key=lambda c: order[c.status]):
         lines.append(f"  {_MARK[c.status]} {c.id:<20} {c.message}")
     if report.skipped:
         lines.append(f"  - not checked: {', '.join(report.skipped)}")
     return "\n".join(lines)
+
+
+def _fix_line(report: Report) -> str:
+    info = report.fix
+    if not info.written:
+        reasons = "; ".join(f"{r.id}: {r.message}" for r in info.reasons)
+        return f"NOT FIXED: {reasons}"
+    return (
+        f"written {info.width}x{info.height}, {info.bytes / 1024:.0f} KB (budget {info.target_bytes / 1024:.0f} KB), "
+        f"JPEG quality {info.quality} after {info.encodes} encode(s), levelled by {info.rotated_deg}°"
+        + (", padded" if info.padded else "")
+        + (f", UPSCALED x{info.upscaled}" if info.upscaled else "")
+    )
 
 
 if __name__ == "__main__":

@@ -1,27 +1,30 @@
 """Crop: where the 35x45 ID crop goes in the source, and whether the frame allows it.
 
 One function decides the crop for everyone: `check` judges `face.size`, `face.position` and
-`image.resolution` from this plan, and auto-fix cuts exactly this box. The head (crown to
-chin) fills `head_target` of the height when the frame allows; otherwise the crop shrinks
-towards `head_max` and slides within the eye-line band and the centring tolerance.
+`image.resolution` from this plan, and auto-fix cuts exactly this box. Among crops with the
+head (crown to chin) at `head_min`..`head_max` of the height, sliding within the eye-line
+band and the centring tolerance, it prefers, in this order: one inside the frame, one with
+at least `min_height` source rows (so the output needs no upscaling), and the head share
+closest to `head_target`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .face import Face
 from .profile import GeometrySpec
 
-_SIZE_STEPS = 9  # crop sizes tried between head_target and head_max
+_SIZE_STEPS = 21  # crop sizes tried between head_min and head_max
 
 
 @dataclass(frozen=True)
 class CropPlan:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 in source pixels (may leave the frame)
-    angle: float  # degrees to rotate about the box centre to level the eyes (auto-fix applies it)
+    angle: float  # eye-line tilt, degrees clockwise: auto-fix levels it (within the roll tolerance)
     head_ratio: float  # head height / crop height
     overflow: float  # largest distance the box leaves the frame, as a share of its height
     head_ratio_needed: float  # head share of the largest 35:45 crop that fits the frame at all
@@ -36,18 +39,25 @@ class CropPlan:
         return self.box[2] - self.box[0]
 
 
-def plan_crop(face: Face, frame_width: int, frame_height: int, geo: GeometrySpec) -> CropPlan:
+def eye_line_angle(face: Face) -> float:
+    """Degrees the eye line is tilted in the image (clockwise positive): rotating the image
+    counter-clockwise by this angle levels the eyes."""
+    (rx, ry), (lx, ly) = sorted((face.right_eye, face.left_eye))
+    return float(np.degrees(np.arctan2(ly - ry, lx - rx)))
+
+
+def plan_crop(face: Face, frame_width: int, frame_height: int, geo: GeometrySpec, min_height: float = 0.0) -> CropPlan:
     head = max(face.head_height, 1.0)
-    largest_fit = min(frame_height, frame_width / geo.aspect)
-    best: CropPlan | None = None
-    for ratio in np.linspace(geo.head_target, geo.head_max, _SIZE_STEPS):
-        plan = _place(face, head / ratio, frame_width, frame_height, geo, head / largest_fit)
-        if best is None or plan.overflow < best.overflow - 1e-9:
-            best = plan
-        if plan.overflow <= 0:
-            break
-    assert best is not None
-    return best
+    largest = min(frame_height, frame_width / geo.aspect)  # the largest 35:45 crop the frame holds
+    needed = head / largest
+    heights = [head / ratio for ratio in np.linspace(geo.head_min, geo.head_max, _SIZE_STEPS)]
+    if geo.head_min <= needed <= geo.head_max:
+        heights.append(largest)
+    plans = [_place(face, height, frame_width, frame_height, geo, needed) for height in heights]
+    return min(
+        plans,
+        key=lambda p: (round(p.overflow, 6), max(min_height - p.height, 0.0), abs(p.head_ratio - geo.head_target)),
+    )
 
 
 def _place(face: Face, height: float, frame_w: int, frame_h: int, geo: GeometrySpec, needed: float) -> CropPlan:
@@ -66,7 +76,7 @@ def _place(face: Face, height: float, frame_w: int, frame_h: int, geo: GeometryS
     overflow = max(0.0, -box[0], -box[1], box[2] - frame_w, box[3] - frame_h) / height
     return CropPlan(
         box=box,
-        angle=face.pose.roll,
+        angle=eye_line_angle(face),
         head_ratio=head / height,
         overflow=overflow,
         head_ratio_needed=needed,
@@ -80,3 +90,61 @@ def _slide(preferred: float, lo: float, hi: float, frame_lo: float, frame_hi: fl
         lo = hi = preferred
     wanted = min(max(preferred, frame_lo), frame_hi) if frame_lo <= frame_hi else preferred
     return min(max(wanted, lo), hi)
+
+
+def crop_transform(plan: CropPlan, centre: tuple[float, float], angle: float, k: float) -> np.ndarray:
+    """Affine map from source pixels to output pixels: level the eyes about `centre`, then cut
+    `plan.box` (planned in the levelled frame) and scale by `k` output pixels per source pixel."""
+    matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+    matrix *= k
+    matrix[:, 2] -= (plan.box[0] * k, plan.box[1] * k)
+    return matrix
+
+
+def fits_frame(plan: CropPlan, centre: tuple[float, float], angle: float, width: int, height: int) -> bool:
+    """Whether the levelled crop, mapped back to the source, stays inside the frame."""
+    back = cv2.invertAffineTransform(cv2.getRotationMatrix2D(centre, angle, 1.0))
+    x0, y0, x1, y1 = plan.box
+    corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]]) @ back[:, :2].T + back[:, 2]
+    return bool((corners >= -0.5).all() and (corners[:, 0] <= width + 0.5).all() and (corners[:, 1] <= height + 0.5).all())
+
+
+def render(
+    rgb: np.ndarray,
+    scale: float,
+    matrix: np.ndarray,
+    size: tuple[int, int],
+    pad_colour: tuple[int, int, int] | None = None,
+) -> np.ndarray:
+    """Cut and resample the crop from an image decoded at `scale` (its pixels per source pixel).
+
+    Downscaling is done first with area averaging (no aliasing), on the needed region only;
+    the remaining rotation and sub-pixel shift use bicubic interpolation near 1:1.
+    """
+    width, height = size
+    to_source = cv2.invertAffineTransform(matrix)
+    corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], float) @ to_source[:, :2].T + to_source[:, 2]
+    x0, y0 = np.floor(corners.min(axis=0) * scale).astype(int) - 2
+    x1, y1 = np.ceil(corners.max(axis=0) * scale).astype(int) + 2
+    x0, y0 = max(x0, 0), max(y0, 0)
+    x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
+    region = rgb[y0:y1, x0:x1]
+    k = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))  # output pixels per source pixel
+    sx = sy = 1.0
+    if k / scale < 0.999:
+        new_size = (max(round(region.shape[1] * k / scale), 1), max(round(region.shape[0] * k / scale), 1))
+        sx, sy = new_size[0] / region.shape[1], new_size[1] / region.shape[0]
+        region = cv2.resize(region, new_size, interpolation=cv2.INTER_AREA)
+    # pixels of the (shrunk) region -> source pixels -> output pixels (area pixel i covers
+    # original pixels [i/s, (i+1)/s), so its centre is at (i + 0.5)/s - 0.5)
+    region_to_source = np.array(
+        [
+            [1 / (scale * sx), 0, (x0 + 0.5 / sx - 0.5) / scale],
+            [0, 1 / (scale * sy), (y0 + 0.5 / sy - 0.5) / scale],
+        ]
+    )
+    full = np.vstack([matrix, [0, 0, 1]]) @ np.vstack([region_to_source, [0, 0, 1]])
+    border = cv2.BORDER_CONSTANT if pad_colour is not None else cv2.BORDER_REPLICATE
+    return cv2.warpAffine(
+        region, full[:2], (width, height), flags=cv2.INTER_CUBIC, borderMode=border, borderValue=pad_colour or 0
+    )

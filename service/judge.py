@@ -81,15 +81,19 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
     return checks, skipped, int(low + (high - low) * raw / 100.0), verdict
 
 
+def message(profile: Profile, rule_id: str, key: str, lang: str, measure: str, value, limit) -> str:
+    """The rule's text for `key` (ok, low, high, missing), with the value and limit filled in."""
+    texts = profile.messages[rule_id]
+    template = texts.get(key) or texts.get("fix") or texts.get("low") or texts.get("high")
+    return template[lang].format(value=format_value(measure, value), limit=format_value(measure, limit))
+
+
 def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
     texts = profile.messages[rule.id]
     key = "ok" if outcome.status == "pass" else outcome.side or "fix"
-    template = texts.get(key) or texts.get("fix") or texts.get("low") or texts.get("high")
     lim = outcome.limit
     limit_value = lim.pass_min if outcome.side == "low" else lim.pass_max
-    message = template[lang].format(
-        value=format_value(lim.measure, outcome.value), limit=format_value(lim.measure, limit_value)
-    )
+    text = message(profile, rule.id, key, lang, lim.measure, outcome.value, limit_value)
     return Check(
         id=rule.id,
         status=outcome.status,
@@ -97,7 +101,7 @@ def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
         threshold=Threshold(min=lim.pass_min, max=lim.pass_max),
         measure=lim.measure,
         title=texts["title"][lang],
-        message=message,
+        message=text,
     )
 
 

@@ -54,14 +54,12 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE) -> Analysis:
     }
     crop = None
     if faces.face is not None:
-        crop = plan_crop(faces.face, photo.width, photo.height, profile.geometry)
+        crop = plan_crop(faces.face, photo.width, photo.height, profile.geometry, profile.output.height)
         clock.lap("crop")
         decoded = _decode_for_measuring(photo, decoded, crop, profile)
         clock.lap("decode")
         values |= _geometry_values(faces, crop)
-        values |= measure_pixels(
-            decoded, faces.person_mask, faces.face, crop, profile.measure_height, photo.format == "JPEG"
-        )
+        values |= measure_pixels(decoded, faces.person_mask, faces.face, crop, profile, photo.format == "JPEG")
         clock.lap("measure")
     return Analysis(profile, photo, decoded, faces, crop, values, clock.laps)
 
@@ -123,7 +121,7 @@ def _geometry_values(faces: FaceAnalysis, crop: CropPlan) -> dict[str, float | N
     face = faces.face
     assert face is not None
     return {
-        "crop_height_px": crop.height,
+        "crop_height_px": float(round(crop.height)),  # whole rows: a 492x633 photo holds a 632.6-row 35:45 crop
         "eye_distance_px": face.eye_distance,
         "head_ratio_needed": crop.head_ratio_needed,
         "crop_overflow": crop.overflow,

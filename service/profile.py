@@ -46,6 +46,7 @@ class OutputSpec:
     dpi: int
     max_bytes: int
     quality_floor: int
+    max_quality: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class GeometrySpec:
     eye_line_min: float  # eye line distance from the bottom edge, fraction of height
     eye_line_max: float
     centre_tolerance: float  # how far the crop may slide sideways off the face midline, share of its width
+    roll_max: float  # degrees of head roll tolerated, and straightened by auto-fix
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Profile:
     detection: DetectionSettings
     measure_height: int  # measurements run with the ID crop scaled to this many rows
     measure_scale_tolerance: float  # decode again, finer, only below this share of that scale
+    person_threshold: float  # person-mask confidence that counts as the person (hair included)
+    person_margin: float  # background starts this far from the person, share of the crop height
     rules: tuple[Rule, ...]
     verdict_caps: dict[str, int]
     messages: dict[str, dict[str, Any]] = field(repr=False)
@@ -149,7 +153,9 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
         name=name,
         title=d["profile"]["title"],
         max_pixels=int(d["file"]["max_pixels"]),
-        output=OutputSpec(out["width"], out["height"], out["dpi"], out["max_bytes"], out["quality_floor"]),
+        output=OutputSpec(
+            out["width"], out["height"], out["dpi"], out["max_bytes"], out["quality_floor"], out["max_quality"]
+        ),
         geometry=GeometrySpec(
             aspect=geo["aspect_width"] / geo["aspect_height"],
             head_min=geo["head_min"],
@@ -159,6 +165,7 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
             eye_line_min=geo["eye_line_min_mm"] / geo["aspect_height"],
             eye_line_max=geo["eye_line_max_mm"] / geo["aspect_height"],
             centre_tolerance=geo["centre_tolerance"],
+            roll_max=geo["roll_max"],
         ),
         detection=DetectionSettings(
             analysis_height=det["analysis_height"],
@@ -176,6 +183,8 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
         ),
         measure_height=int(out["height"]),
         measure_scale_tolerance=float(d["measure"]["scale_tolerance"]),
+        person_threshold=float(d["measure"]["person_threshold"]),
+        person_margin=float(d["measure"]["person_margin"]),
         rules=tuple(rules),
         verdict_caps=dict(d["score"]["caps"]),
         messages=messages,

@@ -73,6 +73,31 @@ class ErrorInfo(BaseModel):
     message: str
 
 
+class Reason(BaseModel):
+    """Why auto-fix wrote nothing: the rule that blocks it and what to do."""
+
+    id: str
+    message: str
+    detail: str | None = None
+
+
+class FixInfo(BaseModel):
+    written: bool
+    reasons: list[Reason] = []
+    width: int | None = None
+    height: int | None = None
+    bytes: int | None = None
+    target_bytes: int | None = None
+    quality: int | None = Field(None, description="JPEG quality chosen: the highest that fits target_bytes")
+    encodes: int | None = Field(None, description="Encodes the size search needed")
+    rotated_deg: float | None = Field(None, description="Rotation applied to level the eyes")
+    padded: bool = False
+    upscaled: float | None = Field(None, description="Upscaling factor, only when the caller allowed it")
+    source_crop: Box | None = None
+    decode_scale: float | None = None
+    ms: float | None = None
+
+
 class Report(BaseModel):
     file: str | None = None
     profile: str
@@ -86,6 +111,7 @@ class Report(BaseModel):
     crop: CropInfo | None = None
     image: ImageInfo | None = None
     error: ErrorInfo | None = None
+    fix: FixInfo | None = Field(None, description="Set by auto-fix: what was written, or why nothing was")
     timings_ms: dict[str, float] = {}
 
     def check(self, rule_id: str) -> Check | None:

@@ -81,11 +81,13 @@ def eye_centres(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def crown_y(points: np.ndarray, person_mask: np.ndarray | None, crown_range: tuple[float, float]) -> float:
-    """Top of the head (image y). Landmark 10 is the top of the forehead, not the crown.
+    """Top of the skull (image y): ICAO's crown, the top of the head as if there were no hair.
 
-    The crown is read from the person mask in a narrow column above the forehead, and kept
-    within `crown_range` (in forehead-to-chin lengths above the forehead), so big hair or a
-    mask that runs out of the frame neither shrinks nor stretches the head without bound.
+    Landmark 10 is the top of the forehead, not the crown. The crown is read from the person
+    mask in a narrow column above the forehead and kept within `crown_range` (in
+    forehead-to-chin lengths above the forehead): the mask finds it on bald and short-haired
+    heads, and the range stops hair volume from counting as head. When the person runs out of
+    the frame at the top, the middle of the range is used.
     """
     forehead, chin = points[FOREHEAD, :2], points[CHIN, :2]
     face_len = float(np.linalg.norm(chin - forehead))

@@ -25,6 +25,7 @@ import numpy as np
 from ..crop import CropPlan
 from ..decode import DecodedImage
 from ..face import Face
+from ..profile import Profile
 from ..face.geometry import (
     FACE_OVAL,
     LEFT_EYE_INNER,
@@ -53,14 +54,9 @@ class MeasureView:
 
 
 def measure_pixels(
-    decoded: DecodedImage,
-    person_mask: np.ndarray,
-    face: Face,
-    crop: CropPlan,
-    measure_height: int,
-    is_jpeg: bool,
+    decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, profile: Profile, is_jpeg: bool
 ) -> dict[str, float | None]:
-    view = build_view(decoded, person_mask, face, crop, measure_height)
+    view = view_for(decoded, person_mask, face, crop, profile)
     lightness = view.lab[..., 0]
     values: dict[str, float | None] = {
         # a global statistic: every other row and column is plenty, at a quarter of the cost
@@ -88,9 +84,23 @@ def _on(mask: np.ndarray, fn) -> float | None:
     return fn(mask) if int(mask.sum()) >= _MIN_REGION else None
 
 
+def view_for(decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, profile: Profile) -> MeasureView:
+    return build_view(
+        decoded, person_mask, face, crop, profile.measure_height, profile.person_threshold, profile.person_margin
+    )
+
+
 def build_view(
-    decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, measure_height: int
+    decoded: DecodedImage,
+    person_mask: np.ndarray,
+    face: Face,
+    crop: CropPlan,
+    measure_height: int,
+    person_threshold: float,
+    person_margin: float,
 ) -> MeasureView:
+    """`person_threshold`: mask confidence above which a pixel is the person (low, so that hair
+    counts); `person_margin`: how far beyond it the background starts, share of the height."""
     # Output pixels per source pixel, never finer than what was decoded.
     k = min(measure_height / crop.height, decoded.scale)
     view_rgb, valid = _scaled_cut(decoded.rgb, decoded.scale, crop.box, k, cv2.INTER_AREA)
@@ -105,7 +115,8 @@ def build_view(
     cv2.fillPoly(face_mask, [np.round(points[FACE_OVAL]).astype(np.int32)], 1)
     face_mask &= valid.astype(np.uint8)
     left, right = _cheeks(face_mask, points)
-    person = cv2.dilate((view_mask > 0.3).astype(np.uint8), np.ones((9, 9), np.uint8))
+    margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
+    person = cv2.dilate((view_mask > person_threshold).astype(np.uint8), np.ones((margin, margin), np.uint8))
     back = valid & (person == 0)
     return MeasureView(view_rgb, lab, valid, face_mask > 0, left, right, back)
 
