@@ -2,6 +2,7 @@
 
     idphoto check FILE... [--profile NAME] [--lang pl|en] [--json]
     idphoto fix IN -o OUT [--profile NAME] [--max-kb N] [--width PX] [--pad] [--upscale] [--lang pl|en] [--json]
+    idphoto serve [--host HOST] [--port PORT] [--workers N]
 
 Exit codes: 0 every input was read (check) / a photo was written (fix); 2 an input was
 unreadable (or a usage error); 3 fix: the photo cannot be fixed (the reasons are printed).
@@ -54,7 +55,29 @@ def _parser() -> argparse.ArgumentParser:
     fix_cmd.add_argument("--upscale", action="store_true", help="allow enlarging a face with too few pixels")
     _common(fix_cmd)
     fix_cmd.set_defaults(command=_fix)
+
+    serve_cmd = commands.add_parser("serve", help="run the HTTP service (OpenAPI docs at /docs)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_cmd.add_argument(
+        "--workers", type=_positive_int, default=None, help="engine worker processes (default: IDPHOTO_WORKERS or 1)"
+    )
+    serve_cmd.set_defaults(command=_serve, profile=DEFAULT_PROFILE)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import Settings, create_app
+    from .api.logs import configure
+
+    configure()
+    settings = Settings()
+    if args.workers:
+        settings.workers = args.workers
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None)
+    return EXIT_OK
 
 
 def _positive_int(text: str) -> int:

@@ -91,8 +91,8 @@ def open_photo(data: bytes, max_pixels: int) -> PhotoFile:
                 icc = im.info.get("icc_profile")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoError(ErrorCode.TOO_MANY_PIXELS, "The image has too many pixels to be a photo.") from None
-        except UnidentifiedImageError:
-            raise PhotoError(ErrorCode.NOT_AN_IMAGE, f"The file looks like {fmt} but cannot be read.") from None
+        except UnidentifiedImageError:  # the magic bytes matched, the rest did not
+            raise PhotoError(ErrorCode.TRUNCATED, f"The file starts like a {fmt} but is damaged or incomplete.") from None
         except (OSError, SyntaxError, ValueError) as exc:
             raise PhotoError(ErrorCode.TRUNCATED, f"The {fmt} file is damaged or incomplete ({exc}).") from None
     if orientation in _ROTATING_ORIENTATIONS:

@@ -1,0 +1,280 @@
+"""HTTP service: check, fix and compare endpoints over the same engine as the CLI.
+
+The app reads bodies in memory with a size cap, hands every photo to the engine worker
+processes (service/api/engine.py), and answers errors as RFC 9457 problem details.
+Settings come from the environment (see `Settings`); `idphoto serve` starts it with uvicorn.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import logging
+import os
+import time
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from ..compare import Comparison
+from ..errors import PhotoError
+from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
+from ..report import Report
+from .body import read_photos
+from .engine import Busy, EnginePool, Job, JobFailed
+from .metrics import Metrics
+from .problems import Problem, problem_response
+
+log = logging.getLogger("idphoto.api")
+HEADROOM = 1_048_576  # multipart framing and a little slack above the profile's file limit
+
+
+@dataclass
+class Settings:
+    workers: int = field(default_factory=lambda: int(os.environ.get("IDPHOTO_WORKERS", "1")))
+    max_waiting: int = field(default_factory=lambda: int(os.environ.get("IDPHOTO_MAX_WAITING", "16")))
+    job_timeout: float = field(default_factory=lambda: float(os.environ.get("IDPHOTO_JOB_TIMEOUT", "30")))
+    api_token: str | None = field(default_factory=lambda: os.environ.get("IDPHOTO_API_TOKEN") or None)
+    cors_origins: list[str] = field(
+        default_factory=lambda: [o for o in os.environ.get("IDPHOTO_CORS_ORIGINS", "").split(",") if o.strip()]
+    )
+    max_upload_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("IDPHOTO_MAX_UPLOAD_BYTES", "0"))
+        or load_profile().output.max_bytes + HEADROOM
+    )
+
+
+PHOTO_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}, "required": ["photo"]}
+            },
+            "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+COMPARE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "current": {"type": "string", "format": "binary"},
+                        "new": {"type": "string", "format": "binary"},
+                    },
+                    "required": ["current", "new"],
+                }
+            }
+        },
+    }
+}
+PROBLEM = {"content": {"application/problem+json": {}}, "description": "Problem details (RFC 9457)"}
+ERRORS = {status: PROBLEM for status in (400, 401, 413, 415, 422, 503)}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    metrics = Metrics()
+    pool = EnginePool(settings.workers, settings.max_waiting, settings.job_timeout)
+    metrics.in_flight.set_function(lambda: pool.waiting)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await pool.start()
+        yield
+        await pool.stop()
+
+    app = FastAPI(
+        title="idphoto",
+        summary="Checks, crops and compresses portrait photos for Polish school ID cards.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.pool, app.state.metrics, app.state.settings = pool, metrics, settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["X-Idphoto-Score", "X-Idphoto-Verdict", "X-Idphoto-Quality"],
+        )
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        endpoint = getattr(route, "path", "unmatched")
+        outcome = getattr(request.state, "outcome", None) or str(response.status_code)
+        metrics.requests.labels(endpoint, outcome).inc()
+        metrics.latency.labels(endpoint, outcome).observe(elapsed)
+        response.headers["X-Request-Id"] = request_id
+        log.info(
+            "request",
+            extra={
+                "event": "request",
+                "request_id": request_id,
+                "method": request.method,
+                "endpoint": endpoint,
+                "status": response.status_code,
+                "outcome": outcome,
+                "ms": round(elapsed * 1000, 1),
+                "body_bytes": int(request.headers.get("content-length") or 0),
+            },
+        )
+        return response
+
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem):
+        request.state.outcome = exc.code
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError):
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return problem_response(422, "invalid_request", where or "Invalid request.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return problem_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def on_error(request: Request, exc: Exception):
+        log.exception("unhandled error", extra={"event": "internal_error"})
+        return problem_response(500, "internal_error", "Something went wrong on our side; the photo was not stored.")
+
+    def authorised(request: Request) -> None:
+        if settings.api_token is None:
+            return
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.api_token.encode()):
+            raise Problem(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+
+    def profile_name(profile: str) -> str:
+        try:
+            load_profile(profile)
+        except PhotoError as exc:
+            raise Problem(422, "unknown_profile", exc.message) from None
+        return profile
+
+    async def run(job: Job):
+        try:
+            status, payload = await pool.run(job)
+        except Busy:
+            raise Problem(503, "busy", "Too many photos in progress; retry shortly.", {"Retry-After": "2"}) from None
+        except JobFailed as exc:
+            metrics.worker_restarts.inc()
+            raise Problem(422, exc.code, exc.message) from None
+        if status == "photo_error":
+            raise Problem(422, payload["code"], payload["message"])
+        return payload
+
+    def unreadable(report: dict) -> None:
+        if report.get("error"):
+            raise Problem(422, report["error"]["code"], report["error"]["message"])
+
+    ProfileQuery = Query(DEFAULT_PROFILE, description=f"Rule profile: {', '.join(available_profiles())}")
+    LangQuery = Query("pl", description="Language of the messages")
+
+    @app.post(
+        "/v1/check", response_model=Report, responses=ERRORS, openapi_extra=PHOTO_BODY, dependencies=[Depends(authorised)]
+    )
+    async def check_photo(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+        """Check one photo: the JSON report (score, verdict, every rule with value, limit and hint)."""
+        profile = profile_name(profile)
+        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        report = await run(Job("check", {"data": photos["photo"], "profile": profile, "lang": lang}))
+        unreadable(report)
+        metrics.observe_report(report)
+        request.state.outcome = report["verdict"]
+        return JSONResponse(report)
+
+    @app.post(
+        "/v1/fix",
+        responses={200: {"content": {"image/jpeg": {}, "application/json": {}}}, **ERRORS},
+        openapi_extra=PHOTO_BODY,
+        dependencies=[Depends(authorised)],
+    )
+    async def fix_photo(
+        request: Request,
+        profile: str = ProfileQuery,
+        lang: Literal["pl", "en"] = LangQuery,
+        max_kb: int | None = Query(None, ge=1, le=51_200, description="Byte budget in KB"),
+        width: int | None = Query(None, ge=100, le=4000, description="Output width in px (35:45)"),
+        pad: bool = Query(False, description="Pad a too-tight frame with the measured background"),
+        upscale: bool = Query(False, description="Allow enlarging a face with too few pixels"),
+    ):
+        """Fix one photo: the JPEG (score and verdict in headers), or with `Accept: application/json`
+        the report of the fixed photo with the image base64-encoded."""
+        profile = profile_name(profile)
+        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        args = {"data": photos["photo"], "profile": profile, "max_kb": max_kb, "width": width, "pad": pad}
+        result = await run(Job("fix", args | {"lang": lang, "upscale": upscale}))
+        report = result["report"]
+        if result["jpeg"] is None:
+            reasons = report["fix"]["reasons"]
+            request.state.outcome = "not_fixable"
+            detail = " ".join(r["message"] for r in reasons) or "The photo cannot be fixed."
+            return problem_response(422, "not_fixable", detail, reasons=reasons)
+        metrics.observe_report(report)
+        request.state.outcome = report["verdict"]
+        headers = {
+            "X-Idphoto-Score": str(report["score"]),
+            "X-Idphoto-Verdict": report["verdict"],
+            "X-Idphoto-Quality": str(report["fix"]["quality"]),
+        }
+        if "application/json" in request.headers.get("accept", ""):
+            body = report | {"image_base64": base64.b64encode(result["jpeg"]).decode("ascii")}
+            return JSONResponse(body, headers=headers)
+        return Response(result["jpeg"], media_type="image/jpeg", headers=headers)
+
+    @app.post(
+        "/v1/compare",
+        response_model=Comparison,
+        responses=ERRORS,
+        openapi_extra=COMPARE_BODY,
+        dependencies=[Depends(authorised)],
+    )
+    async def compare_photos(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+        """Compare the current photo with a new one (a parent's change request): both reports,
+        which one the engine prefers and why, rule by rule."""
+        profile = profile_name(profile)
+        photos = await read_photos(request, 2 * settings.max_upload_bytes, ("current", "new"))
+        result = await run(Job("compare", {**photos, "profile": profile, "lang": lang}))
+        request.state.outcome = f"prefers_{result['preferred']}"
+        return JSONResponse(result)
+
+    @app.get("/healthz")
+    async def healthz():
+        """Liveness: the HTTP process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", responses={503: PROBLEM})
+    async def readyz():
+        """Readiness: the engine workers have loaded their models."""
+        if not pool.ready:
+            return problem_response(503, "not_ready", "The engine workers are starting.")
+        return {"status": "ready", "workers": pool.size}
+
+    @app.get("/metrics")
+    async def prometheus_metrics():
+        """Prometheus metrics."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,91 @@
+"""Reading request bodies in memory, with the size limit enforced while reading.
+
+Starlette's form parsing spools uploads over 1 MB to a temporary file; photos of children
+must not touch the disk, so the body is read here, capped, and multipart is parsed in memory.
+"""
+
+from __future__ import annotations
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from .problems import Problem
+
+RAW_IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp"}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, or 413 as soon as it is known to exceed `limit` (before reading it all)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_photos(request: Request, limit: int, fields: tuple[str, ...]) -> dict[str, bytes]:
+    """The named photos, from multipart/form-data fields or (for one field) a raw image body."""
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    content_type = content_type.decode("latin-1").lower()
+    if content_type == "multipart/form-data":
+        boundary = options.get(b"boundary")
+        if not boundary:
+            raise Problem(400, "bad_multipart", "The multipart body has no boundary.")
+        parts = parse_multipart(await read_body(request, limit), boundary)
+        missing = [name for name in fields if name not in parts]
+        if missing:
+            raise Problem(422, "missing_photo", f"Missing form field(s): {', '.join(missing)}.")
+        return {name: parts[name] for name in fields}
+    if content_type in RAW_IMAGE_TYPES and len(fields) == 1:
+        return {fields[0]: await read_body(request, limit)}
+    accepted = "multipart/form-data" + ("" if len(fields) > 1 else " or image/jpeg")
+    raise Problem(415, "unsupported_media_type", f"Send the photo as {accepted}, not {content_type or 'nothing'}.")
+
+
+def parse_multipart(body: bytes, boundary: bytes) -> dict[str, bytes]:
+    """Form fields by name (the first of each), all in memory."""
+    parts: dict[str, bytes] = {}
+    state: dict = {"headers": {}, "field": b"", "value": b"", "data": []}
+
+    def on_header_field(data, start, end):
+        state["field"] += data[start:end]
+
+    def on_header_value(data, start, end):
+        state["value"] += data[start:end]
+
+    def on_header_end():
+        state["headers"][state["field"].lower()] = state["value"]
+        state["field"], state["value"] = b"", b""
+
+    def on_part_begin():
+        state["headers"], state["data"] = {}, []
+
+    def on_part_data(data, start, end):
+        state["data"].append(data[start:end])
+
+    def on_part_end():
+        _, options = parse_options_header(state["headers"].get(b"content-disposition", b""))
+        name = options.get(b"name")
+        if name is not None:
+            parts.setdefault(name.decode("utf-8", "replace"), b"".join(state["data"]))
+
+    callbacks = {
+        "on_part_begin": on_part_begin,
+        "on_part_data": on_part_data,
+        "on_part_end": on_part_end,
+        "on_header_field": on_header_field,
+        "on_header_value": on_header_value,
+        "on_header_end": on_header_end,
+    }
+    parser = MultipartParser(boundary, callbacks)
+    try:
+        parser.write(body)
+        parser.finalize()
+    except Exception as exc:  # python-multipart raises its own error types for malformed input
+        raise Problem(400, "bad_multipart", f"The multipart body is malformed ({type(exc).__name__}).") from None
+    return parts

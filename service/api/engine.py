@@ -1,0 +1,165 @@
+"""Engine workers: the CPU-bound engine runs in separate processes, never on the event loop.
+
+Each worker process loads the models once and serves jobs over a pipe. The pool keeps a
+bounded number of jobs waiting (beyond it callers get `Busy`, which the API turns into 503
+with Retry-After), gives each job a time limit, and replaces a worker that crashes or hangs:
+that job fails with `JobFailed`, every other job goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+log = logging.getLogger("idphoto.engine")
+
+
+class Busy(Exception):
+    """The queue is full; try again shortly."""
+
+
+class JobFailed(Exception):
+    """The worker died or ran out of time on this job."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "check", "fix" or "compare"
+    args: dict[str, Any]
+
+
+def _worker_main(conn: Connection) -> None:
+    """Runs in the worker process: load the engine, then answer jobs until the pipe closes."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    from ..compare import compare
+    from ..errors import PhotoError
+    from ..face import load_models
+    from ..fix import fix
+    from ..pipeline import check
+
+    load_models()
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job: Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if job.kind == "check":
+                result: Any = check(**job.args).model_dump(mode="json")
+            elif job.kind == "fix":
+                fixed = fix(**job.args)
+                result = {"jpeg": fixed.jpeg, "report": fixed.report.model_dump(mode="json")}
+            elif job.kind == "compare":
+                a = job.args
+                reports = [check(a[side], a["profile"], a["lang"]) for side in ("current", "new")]
+                result = compare(*reports, lang=a["lang"]).model_dump(mode="json")
+            elif job.kind == "sleep":  # used by the tests to hold a worker
+                time.sleep(job.args["seconds"])
+                result = None
+            elif job.kind == "crash":  # used by the tests: a native crash in the engine
+                os._exit(70)
+            else:
+                raise ValueError(f"unknown job {job.kind!r}")
+            conn.send(("ok", result))
+        except PhotoError as exc:
+            conn.send(("photo_error", {"code": str(exc.code), "message": exc.message}))
+
+
+class _Worker:
+    """One engine process and its pipe. Blocking methods run in a thread, never on the loop."""
+
+    def __init__(self, context):
+        self._context = context
+        self.process = None
+        self.conn: Connection | None = None
+
+    def start(self, ready_timeout: float) -> None:
+        parent, child = self._context.Pipe()
+        self.process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.conn = parent
+        if not parent.poll(ready_timeout):
+            self.stop()
+            raise RuntimeError("engine worker did not start in time")
+        parent.recv()
+
+    def run(self, job: Job, timeout: float) -> tuple[str, Any]:
+        assert self.conn is not None
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(timeout):
+                raise JobFailed("processing_timeout", f"The photo took longer than {timeout:.0f} s to process.")
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            raise JobFailed("processing_failed", "The engine stopped while processing this photo.") from None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+        if self.process is not None:
+            self.process.join(5)
+        if self.conn is not None:
+            self.conn.close()
+
+
+class EnginePool:
+    def __init__(self, workers: int, max_waiting: int, job_timeout: float, start_timeout: float = 120.0):
+        self.size = workers
+        self.max_waiting = max_waiting
+        self.job_timeout = job_timeout
+        self.start_timeout = start_timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._workers: list[_Worker] = []
+        self.waiting = 0  # jobs admitted and not finished (waiting or running)
+        self.ready = False
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        for _ in range(self.size):
+            worker = _Worker(self._context)
+            await loop.run_in_executor(None, worker.start, self.start_timeout)
+            self._workers.append(worker)
+            self._idle.put_nowait(worker)
+        self.ready = True
+
+    async def stop(self) -> None:
+        self.ready = False
+        for worker in self._workers:
+            worker.stop()
+
+    async def run(self, job: Job) -> tuple[str, Any]:
+        """Raises Busy when too many jobs are admitted, JobFailed when its worker died or hung."""
+        if self.waiting >= self.size + self.max_waiting:
+            raise Busy()
+        assert self._idle is not None
+        self.waiting += 1
+        loop = asyncio.get_running_loop()
+        try:
+            worker = await self._idle.get()
+            try:
+                return await loop.run_in_executor(None, worker.run, job, self.job_timeout)
+            except JobFailed:
+                log.warning("engine worker replaced", extra={"event": "worker_replaced", "job": job.kind})
+                worker.stop()
+                worker = _Worker(self._context)
+                await loop.run_in_executor(None, worker.start, self.start_timeout)
+                self._workers = [w for w in self._workers if w.process and w.process.is_alive()] + [worker]
+                raise
+            finally:
+                self._idle.put_nowait(worker)
+        finally:
+            self.waiting -= 1

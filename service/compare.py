@@ -1,0 +1,103 @@
+"""Compare: the accepted (current) photo against a parent's change request (new), check by check.
+
+The engine prefers the photo with the better verdict, then the higher score; each rule says
+which photo did better on it, so a secretary sees *why* and not only *which*.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from .report import Report
+
+_STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
+_VERDICT_RANK = {"accept": 0, "review": 1, "reject": 2}
+Side = Literal["current", "new", "equal"]
+
+_SUMMARY = {
+    "pl": {
+        "verdict": "Lepszy werdykt: {better} ({a} zamiast {b}).",
+        "score": "Ten sam werdykt, wyższy wynik: {better} ({a} wobec {b}).",
+        "equal": "Oba zdjęcia wypadają tak samo.",
+        "unreadable": "Nie można odczytać zdjęcia: {which}.",
+        "current": "obecne",
+        "new": "nowe",
+    },
+    "en": {
+        "verdict": "Better verdict: {better} ({a} instead of {b}).",
+        "score": "Same verdict, higher score: {better} ({a} against {b}).",
+        "equal": "Both photos come out the same.",
+        "unreadable": "The photo cannot be read: {which}.",
+        "current": "current",
+        "new": "new",
+    },
+}
+
+
+class CheckComparison(BaseModel):
+    id: str
+    title: str
+    current: str | None  # status, or None when not measured
+    new: str | None
+    better: Side
+    message: str  # the hint for the photo that did worse (or the shared status)
+
+
+class Comparison(BaseModel):
+    preferred: Side
+    summary: str
+    checks: list[CheckComparison]
+    current: Report
+    new: Report
+
+
+def compare(current: Report, new: Report, lang: str = "pl") -> Comparison:
+    texts = _SUMMARY[lang]
+    preferred, summary = _preference(current, new, texts)
+    return Comparison(preferred=preferred, summary=summary, checks=_by_check(current, new), current=current, new=new)
+
+
+def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Side, str]:
+    readable = {"current": current.error is None, "new": new.error is None}
+    if not all(readable.values()):
+        unreadable = [texts[side] for side, ok in readable.items() if not ok]
+        winner: Side = "equal" if len(unreadable) == 2 else ("new" if readable["new"] else "current")
+        return winner, texts["unreadable"].format(which=", ".join(unreadable))
+    rank_c, rank_n = _VERDICT_RANK[current.verdict], _VERDICT_RANK[new.verdict]
+    if rank_c != rank_n:
+        better, worse = (new, current) if rank_n < rank_c else (current, new)
+        side = "new" if better is new else "current"
+        return side, texts["verdict"].format(better=texts[side], a=better.verdict, b=worse.verdict)
+    if current.score != new.score:
+        side = "new" if new.score > current.score else "current"
+        better, worse = (new, current) if side == "new" else (current, new)
+        return side, texts["score"].format(better=texts[side], a=better.score, b=worse.score)
+    return "equal", texts["equal"]
+
+
+def _by_check(current: Report, new: Report) -> list[CheckComparison]:
+    ids = list(dict.fromkeys([c.id for c in current.checks] + [c.id for c in new.checks]))
+    rows = []
+    for rule_id in ids:
+        a, b = current.check(rule_id), new.check(rule_id)
+        rank_a = _STATUS_RANK[a.status] if a else None
+        rank_b = _STATUS_RANK[b.status] if b else None
+        if rank_a == rank_b or rank_a is None or rank_b is None:
+            better: Side = "equal"
+        else:
+            better = "current" if rank_a < rank_b else "new"
+        worse = {"current": b, "new": a}.get(better) or a or b
+        rows.append(
+            CheckComparison(
+                id=rule_id,
+                title=(a or b).title,
+                current=a.status if a else None,
+                new=b.status if b else None,
+                better=better,
+                message=worse.message,
+            )
+        )
+    order = {"current": 0, "new": 0, "equal": 1}
+    return sorted(rows, key=lambda r: order[r.better])

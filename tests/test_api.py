@@ -1,0 +1,193 @@
+"""The HTTP service, end to end through the real engine worker processes."""
+
+import asyncio
+import base64
+import io
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from service.api import Settings, create_app
+from service.api.engine import Busy, EnginePool, Job, JobFailed
+
+from .conftest import jpeg_bytes
+
+
+@pytest.fixture(scope="module")
+def portrait_jpeg(good_face) -> bytes:
+    import cv2
+
+    face = good_face if good_face.shape[0] >= 1000 else cv2.resize(good_face, None, fx=4, fy=4)
+    return jpeg_bytes(face)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Settings(workers=1, max_waiting=4, job_timeout=60, api_token=None, cors_origins=[]))) as c:
+        yield c
+
+
+def _problem(response, status, code):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["code"] == code and body["detail"] and body["type"].endswith(code)
+    return body
+
+
+def test_check_accepts_multipart_and_raw_jpeg(client, portrait_jpeg):
+    multipart = client.post("/v1/check?lang=en", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")})
+    raw = client.post("/v1/check?lang=en", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"})
+    assert multipart.status_code == raw.status_code == 200
+    assert multipart.json()["verdict"] == raw.json()["verdict"]
+    assert multipart.json()["faces"] == 1 and multipart.json()["checks"][0]["message"]
+
+
+def test_fix_answers_the_jpeg_with_score_headers_or_json(client, portrait_jpeg):
+    response = client.post("/v1/fix?max_kb=60", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")})
+    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+    assert 0 <= int(response.headers["x-idphoto-score"]) <= 100 and response.headers["x-idphoto-verdict"]
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == (492, 633) and len(response.content) <= 60 * 1024
+    as_json = client.post(
+        "/v1/fix", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")}, headers={"Accept": "application/json"}
+    )
+    body = as_json.json()
+    assert as_json.status_code == 200 and body["fix"]["written"]
+    assert base64.b64decode(body["image_base64"])[:3] == b"\xff\xd8\xff"
+
+
+def test_fix_that_cannot_be_done_says_why(client, astronaut):
+    response = client.post("/v1/fix", files={"photo": ("x.jpg", jpeg_bytes(astronaut), "image/jpeg")})
+    body = _problem(response, 422, "not_fixable")
+    assert [r["id"] for r in body["reasons"]] == ["image.resolution"]
+
+
+def test_compare_prefers_the_better_photo_and_says_why(client, portrait_jpeg):
+    grey = np.asarray(Image.open(io.BytesIO(portrait_jpeg)).convert("L").convert("RGB"))
+    response = client.post(
+        "/v1/compare?lang=en",
+        files={"current": ("a.jpg", portrait_jpeg, "image/jpeg"), "new": ("b.jpg", jpeg_bytes(grey), "image/jpeg")},
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["preferred"] == "current"
+    colour = next(c for c in body["checks"] if c["id"] == "image.colour")
+    assert colour == colour | {"current": "pass", "new": "fail", "better": "current"}
+    assert body["current"]["verdict"] and body["new"]["verdict"] == "reject"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(b"", "empty"), (b"not a photo at all", "not_an_image"), (b"\xff\xd8\xff\xe0" + b"\x00" * 40, "truncated")],
+)
+def test_unreadable_photos_are_422_with_the_engine_code(client, data, code):
+    _problem(client.post("/v1/check", content=data, headers={"Content-Type": "image/jpeg"}), 422, code)
+
+
+def test_truncated_real_jpeg_is_422(client, portrait_jpeg):
+    response = client.post("/v1/check", content=portrait_jpeg[:5000], headers={"Content-Type": "image/jpeg"})
+    _problem(response, 422, "truncated")
+
+
+def test_request_errors(client, portrait_jpeg):
+    _problem(client.post("/v1/check", content=b"x", headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    _problem(client.post("/v1/check", files={"other": ("x.jpg", portrait_jpeg)}), 422, "missing_photo")
+    _problem(client.post("/v1/check?profile=nope", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}), 422, "unknown_profile")
+    _problem(client.post("/v1/check?lang=de", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}), 422, "invalid_request")
+    _problem(client.post("/v1/fix?max_kb=0", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}), 422, "invalid_request")
+    _problem(
+        client.post("/v1/check", content=b"--zz\r\nbroken", headers={"Content-Type": "multipart/form-data; boundary=zz"}),
+        422,
+        "missing_photo",
+    )
+    _problem(client.get("/v1/nothing"), 404, "not_found")
+    _problem(client.get("/v1/check"), 405, "method_not_allowed")
+
+
+def test_too_large_is_413_before_the_body_is_read(client):
+    limit = client.app.state.settings.max_upload_bytes
+    declared = client.post("/v1/check", content=b"x" * 10, headers={"Content-Type": "image/jpeg", "Content-Length": str(limit + 1)})
+    _problem(declared, 413, "too_large")
+
+    sent = []
+
+    def chunks():  # no Content-Length: the cap must hold while streaming
+        for _ in range(limit // 65536 + 10):
+            sent.append(1)
+            yield b"\xff" * 65536
+
+    _problem(client.post("/v1/check", content=chunks(), headers={"Content-Type": "image/jpeg"}), 413, "too_large")
+
+
+def test_health_readiness_and_metrics(client, portrait_jpeg):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json()["status"] == "ready"
+    client.post("/v1/check", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"})
+    text = client.get("/metrics").text
+    for name in ("idphoto_requests_total", "idphoto_request_seconds_bucket", "idphoto_rule_outcomes_total", "idphoto_photos_in_flight"):
+        assert name in text
+    assert 'endpoint="/v1/check"' in text and 'rule="face.count"' in text
+
+
+def test_busy_engine_answers_503_with_retry_after(client, portrait_jpeg, monkeypatch):
+    async def busy(job):
+        raise Busy()
+
+    monkeypatch.setattr(client.app.state.pool, "run", busy)
+    response = client.post("/v1/check", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"})
+    _problem(response, 503, "busy")
+    assert int(response.headers["retry-after"]) > 0
+
+
+def test_openapi_documents_the_endpoints(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/check", "/v1/fix", "/v1/compare", "/healthz", "/readyz", "/metrics"} <= spec["paths"].keys()
+    assert "multipart/form-data" in spec["paths"]["/v1/check"]["post"]["requestBody"]["content"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_bearer_token_and_cors_when_configured(portrait_jpeg):
+    settings = Settings(workers=1, max_waiting=1, job_timeout=60, api_token="s3cret", cors_origins=["https://school.example"])
+    with TestClient(create_app(settings)) as c:
+        _problem(c.post("/v1/check", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}), 401, "unauthorized")
+        wrong = c.post("/v1/check", content=portrait_jpeg, headers={"Content-Type": "image/jpeg", "Authorization": "Bearer nope"})
+        _problem(wrong, 401, "unauthorized")
+        ok = c.post(
+            "/v1/check", content=portrait_jpeg,
+            headers={"Content-Type": "image/jpeg", "Authorization": "Bearer s3cret", "Origin": "https://school.example"},
+        )
+        assert ok.status_code == 200
+        assert ok.headers["access-control-allow-origin"] == "https://school.example"
+        assert c.get("/healthz").status_code == 200  # probes stay open
+
+
+def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg):
+    async def scenario():
+        pool = EnginePool(workers=1, max_waiting=1, job_timeout=2)
+        await pool.start()
+        try:
+            with pytest.raises(JobFailed) as crashed:
+                await pool.run(Job("crash", {}))
+            assert crashed.value.code == "processing_failed"
+            status, report = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
+            assert status == "ok" and report["faces"] == 1
+
+            with pytest.raises(JobFailed) as hung:
+                await pool.run(Job("sleep", {"seconds": 30}))
+            assert hung.value.code == "processing_timeout"
+            status, report = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
+            assert status == "ok"
+
+            # bounded admission: one running + one waiting, the third is refused at once
+            first = asyncio.create_task(pool.run(Job("sleep", {"seconds": 1})))
+            second = asyncio.create_task(pool.run(Job("sleep", {"seconds": 0.1})))
+            await asyncio.sleep(0.2)
+            with pytest.raises(Busy):
+                await pool.run(Job("sleep", {"seconds": 0}))
+            await asyncio.gather(first, second)
+        finally:
+            await pool.stop()
+
+    asyncio.run(scenario())
