@@ -1,0 +1,184 @@
+"""Load test: the real server on loopback, concurrent clients sending real photos.
+
+    python benchmarks/load.py [--workers 1,2] [--clients 16] [--requests 240] [--max-seconds 120]
+
+For each engine worker count it starts `idphoto serve` on 127.0.0.1 (a free port), waits for
+/readyz, sends a bounded number of POST /v1/check requests from N concurrent clients (photos
+from ../shared/photos, or the astronaut when that folder is absent), then stops the server.
+Reports throughput, p50/p95/p99 latency, status codes and the peak resident memory of the
+server and its worker processes (sampled from /proc). Writes benchmarks/out/load.json.
+Traffic goes to loopback only, and stops after --requests or --max-seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("IDPHOTO_SHARED_PHOTOS", ROOT.parent / "shared" / "photos"))
+
+
+def photos() -> list[bytes]:
+    files = sorted(p for p in SHARED.glob("*.jpg") if p.stat().st_size < 5_000_000) if SHARED.is_dir() else []
+    if files:
+        return [p.read_bytes() for p in files]
+    from PIL import Image
+    from skimage import data
+
+    buffer = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buffer, "JPEG", quality=90)
+    return [buffer.getvalue()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (children are listed per thread in /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, from /proc (Linux)."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+async def run_load(base: str, bodies: list[bytes], clients: int, count: int, max_seconds: float, pid: int):
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    peak = 0.0
+    next_index = 0
+    deadline = time.perf_counter() + max_seconds
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal next_index
+        while next_index < count and time.perf_counter() < deadline:
+            body = bodies[next_index % len(bodies)]
+            next_index += 1
+            started = time.perf_counter()
+            try:
+                response = await http.post(f"{base}/v1/check", content=body, headers={"Content-Type": "image/jpeg"})
+                status = response.status_code
+            except httpx.HTTPError:
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+
+    async def sample_memory() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, tree_rss_mb(pid))
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample_memory())
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=clients)) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    sampler.cancel()
+    return latencies, statuses, elapsed, peak
+
+
+def measure(workers: int, clients: int, count: int, max_seconds: float, bodies: list[bytes]) -> dict:
+    port = free_port()
+    env = os.environ | {"IDPHOTO_MAX_WAITING": str(4 * clients)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not become ready")
+        idle = tree_rss_mb(server.pid)
+        latencies, statuses, elapsed, peak = asyncio.run(
+            run_load(base, bodies, clients, count, max_seconds, server.pid)
+        )
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    ms = np.array(latencies) * 1000
+    return {
+        "workers": workers,
+        "clients": clients,
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "throughput_rps": len(latencies) / elapsed,
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors_5xx": sum(v for k, v in statuses.items() if k >= 500 or k == 0),
+        "idle_rss_mb": idle,
+        "peak_rss_mb": peak,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=240)
+    parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "load.json")
+    args = parser.parse_args()
+    bodies = photos()
+    rows = [measure(int(w), args.clients, args.requests, args.max_seconds, bodies) for w in args.workers.split(",")]
+    print(f"{'workers':>7s} {'clients':>7s} {'req':>5s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} {'5xx':>4s} {'peak MB':>8s}  statuses")
+    for r in rows:
+        print(
+            f"{r['workers']:>7d} {r['clients']:>7d} {r['requests']:>5d} {r['throughput_rps']:>7.1f} {r['p50_ms']:>7.0f} "
+            f"{r['p95_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['errors_5xx']:>4d} {r['peak_rss_mb']:>8.0f}  {r['statuses']}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"photos": len(bodies), "rows": rows}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
