@@ -3,6 +3,7 @@
     idphoto check FILE... [--profile NAME] [--lang pl|en] [--json]
     idphoto fix IN -o OUT [--profile NAME] [--max-kb N] [--width PX] [--pad] [--upscale] [--lang pl|en] [--json]
     idphoto serve [--host HOST] [--port PORT] [--workers N]
+    idphoto batch SOURCE... --out DIR [--profile NAME] [--workers N] [--engine local|ray] [--ray-address ADDR] [--fix]
 
 Exit codes: 0 every input was read (check) / a photo was written (fix); 2 an input was
 unreadable (or a usage error); 3 fix: the photo cannot be fixed (the reasons are printed).
@@ -63,7 +64,49 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=None, help="engine worker processes (default: IDPHOTO_WORKERS or 1)"
     )
     serve_cmd.set_defaults(command=_serve, profile=DEFAULT_PROFILE)
+
+    batch_cmd = commands.add_parser("batch", help="re-validate folders, zip archives or manifests of photos")
+    batch_cmd.add_argument("sources", nargs="+", metavar="SOURCE", help="a folder, a .zip, or a .txt/.csv list of paths")
+    batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="where results and reports go")
+    batch_cmd.add_argument("--profile", default=DEFAULT_PROFILE, help=f"rule profile ({', '.join(available_profiles())})")
+    batch_cmd.add_argument("--lang", choices=("pl", "en"), default="pl", help="language of the hints (default pl)")
+    batch_cmd.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
+    batch_cmd.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes or a Ray cluster")
+    batch_cmd.add_argument("--ray-address", help="Ray cluster address (default: start Ray locally)")
+    batch_cmd.add_argument("--fix", action="store_true", help="also write fixed photos to DIR/fixed/")
+    batch_cmd.add_argument("--timeout", type=float, default=60.0, help="seconds one photo may take (default 60)")
+    batch_cmd.set_defaults(command=_batch)
     return parser
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .batch.sources import SourceError
+
+    if args.engine == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            print("The Ray engine needs Ray: pip install 'idphoto[ray]'", file=sys.stderr)
+            return EXIT_UNREADABLE
+    try:
+        summary = run_batch(
+            args.sources, args.out, args.profile, args.lang, args.workers, args.engine, args.ray_address, args.fix,
+            args.timeout,
+        )
+    except SourceError as exc:
+        print(f"idphoto batch: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {args.out}/results.jsonl holds every photo finished so far; run again to go on", file=sys.stderr)
+        return 130
+    run = summary["last_run"]
+    counts = ", ".join(f"{k} {v}" for k, v in summary["by_verdict"].items())
+    print(f"{summary['photos']} photos: {counts}")
+    print(f"this run: {run['processed']} processed in {run['seconds']} s ({run['photos_per_second']} photos/s), "
+          f"{run['skipped_as_done']} already done")
+    print(f"results: {args.out / 'results.csv'}, {args.out / 'report.html'}")
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

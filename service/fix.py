@@ -24,7 +24,7 @@ from .encode import SizeTargetError, fit_to_size
 from .judge import message
 from .measure import view_for
 from .pipeline import Analysis, analyse, check, report_for
-from .profile import DEFAULT_PROFILE, Profile, load_profile
+from .profile import DEFAULT_PROFILE, Profile
 from .report import FixInfo, Reason, Report
 
 
@@ -46,9 +46,24 @@ def fix(
 ) -> FixResult:
     """Raises PhotoError when the bytes cannot be read at all."""
     started = time.perf_counter()
-    profile = load_profile(profile) if isinstance(profile, str) else profile
     analysis = analyse(data, profile)
-    source = report_for(analysis, lang, file)
+    return fix_analysis(analysis, report_for(analysis, lang, file), max_kb, width, pad, lang, file, upscale, started)
+
+
+def fix_analysis(
+    analysis: Analysis,
+    source: Report,
+    max_kb: int | None = None,
+    width: int | None = None,
+    pad: bool = False,
+    lang: str = "pl",
+    file: str | None = None,
+    upscale: bool = False,
+    started: float | None = None,
+) -> FixResult:
+    """Auto-fix from an analysis the caller already has (and its report), e.g. in a batch."""
+    started = time.perf_counter() if started is None else started
+    profile = analysis.profile
     out_w = width or profile.output.width
     out_h = round(out_w / profile.geometry.aspect)
     target = min(max_kb * 1024 if max_kb else profile.output.max_bytes, profile.output.max_bytes)

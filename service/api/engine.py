@@ -41,6 +41,7 @@ class Job:
 def _worker_main(conn: Connection) -> None:
     """Runs in the worker process: load the engine, then answer jobs until the pipe closes."""
     os.environ.setdefault("GLOG_minloglevel", "2")
+    from ..batch.work import process_photo
     from ..compare import compare
     from ..errors import PhotoError
     from ..face import load_models
@@ -64,6 +65,8 @@ def _worker_main(conn: Connection) -> None:
                 a = job.args
                 reports = [check(a[side], a["profile"], a["lang"]) for side in ("current", "new")]
                 result = compare(*reports, lang=a["lang"]).model_dump(mode="json")
+            elif job.kind == "batch":
+                result = process_photo(**job.args)
             elif job.kind == "sleep":  # used by the tests to hold a worker
                 time.sleep(job.args["seconds"])
                 result = None

@@ -1,0 +1,120 @@
+"""Batch re-validation of legacy photos: sources -> engine workers -> results.jsonl -> reports.
+
+`run_batch` streams the sources (memory stays bounded whatever their size), keeps a fixed
+number of photos in flight, writes each result as soon as it arrives, and rebuilds
+results.csv, summary.json and report.html from results.jsonl at the end. Rerunning on the
+same output folder resumes: photos already recorded are skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from pathlib import Path
+
+from ..api.engine import JobFailed
+from .engines import LocalEngine, RayEngine
+from .outputs import write_outputs
+from .progress import Progress
+from .sources import Item, count_items, iter_items
+from .store import ResultStore
+
+__all__ = ["run_batch"]
+
+
+def run_batch(
+    sources: list[str],
+    out_dir: Path,
+    profile: str,
+    lang: str = "pl",
+    workers: int = 2,
+    engine: str = "local",
+    ray_address: str | None = None,
+    fix: bool = False,
+    job_timeout: float = 60.0,
+    progress_stream=None,
+) -> dict:
+    """Returns summary.json's content. Raises SourceError for a bad SOURCE before any work."""
+    total = count_items(sources)
+    runner = RayEngine(workers, job_timeout, ray_address) if engine == "ray" else LocalEngine(workers, job_timeout)
+    store = ResultStore(out_dir)
+    started = time.perf_counter()
+    progress = Progress(total, progress_stream)
+    try:
+        processed = asyncio.run(_run(iter_items(sources), store, runner, profile, lang, fix, progress))
+    finally:
+        store.close()
+        progress.finish()
+    elapsed = time.perf_counter() - started
+    run = {
+        "engine": engine,
+        "workers": workers,
+        "photos_in_sources": total,
+        "processed": processed,
+        "skipped_as_done": progress.skipped,
+        "seconds": round(elapsed, 2),
+        "photos_per_second": round(processed / elapsed, 2) if elapsed > 0 else None,
+    }
+    return write_outputs(out_dir, run)
+
+
+async def _run(items, store: ResultStore, runner, profile: str, lang: str, fix: bool, progress: Progress) -> int:
+    await runner.start()
+    slots = asyncio.Semaphore(runner.capacity)
+    in_flight: dict[str, str] = {}  # hash -> path of a photo being processed
+    tasks: set[asyncio.Task] = set()
+    processed = 0
+
+    async def handle(item: Item, data: bytes, digest: str) -> None:
+        nonlocal processed
+        record: dict = {"path": item.path, "sha256": digest, "bytes": len(data)}
+        thumb = None
+        try:
+            result = await runner.run({"data": data, "profile": profile, "lang": lang, "fix": fix})
+            record["report"] = result["report"]
+            thumb = result["thumb"]
+            if fix:
+                record["fix"] = result["fix"]
+                if result["fixed"] is not None:
+                    record["fixed_path"] = store.write_fixed(item.relative, result["fixed"])
+                    record["fixed_report"] = result.get("fixed_report")
+        except JobFailed as exc:  # the worker crashed or hung on this photo; it was replaced
+            record["report"] = None
+            record["error"] = {"code": exc.code, "message": exc.message}
+        finally:
+            slots.release()
+        store.add(record, thumb)
+        in_flight.pop(digest, None)
+        processed += 1
+        progress.advance()
+
+    try:
+        for item in items:
+            if item.path in store.done_paths:
+                progress.advance(skipped=True)
+                continue
+            try:
+                data = item.read()
+            except OSError as exc:
+                error = {"code": "unreadable_file", "message": f"Cannot read the file: {exc.strerror or exc}."}
+                store.add({"path": item.path, "sha256": None, "report": None, "error": error})
+                progress.advance()
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            first = store.first_path_by_hash.get(digest) or in_flight.get(digest)
+            if first is not None:
+                store.add({"path": item.path, "sha256": digest, "duplicate_of": first})
+                progress.advance()
+                continue
+            await slots.acquire()
+            in_flight[digest] = item.path
+            task = asyncio.create_task(handle(item, data, digest))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await runner.stop()
+    return processed

@@ -1,0 +1,153 @@
+"""results.csv, summary.json and report.html, rebuilt from results.jsonl after every run."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections import Counter
+from pathlib import Path
+
+from .store import RESULTS, THUMBS, read_records
+
+MAX_CARDS = 5000  # report.html stays usable in a browser; every photo is in results.csv
+_GROUPS = [("reject", "Odrzuć / Reject"), ("review", "Do sprawdzenia / Review"), ("accept", "Akceptuj / Accept"),
+           ("error", "Nie do odczytania / Unreadable"), ("duplicate", "Duplikaty / Duplicates")]
+
+
+def group_of(record: dict) -> str:
+    if "duplicate_of" in record:
+        return "duplicate"
+    report = record.get("report")
+    if record.get("error") or report is None or report.get("error"):
+        return "error"
+    return report["verdict"]
+
+
+def error_of(record: dict) -> dict | None:
+    return record.get("error") or (record.get("report") or {}).get("error")
+
+
+def write_outputs(out_dir: Path, run: dict) -> dict:
+    by_group: Counter = Counter()
+    failed_by_rule: Counter = Counter()
+    warned_by_rule: Counter = Counter()
+    errors: Counter = Counter()
+    with open(out_dir / "results.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["path", "verdict", "score", "failed", "warned", "error", "duplicate_of", "fixed"])
+        for record in read_records(out_dir / RESULTS):
+            group = group_of(record)
+            by_group[group] += 1
+            report = record.get("report") or {}
+            failed = [c["id"] for c in report.get("checks", []) if c["status"] == "fail"]
+            warned = [c["id"] for c in report.get("checks", []) if c["status"] == "warn"]
+            failed_by_rule.update(failed)
+            warned_by_rule.update(warned)
+            error = error_of(record)
+            if error:
+                errors[error["code"]] += 1
+            writer.writerow(
+                [
+                    record["path"],
+                    report.get("verdict") or group,
+                    report.get("score", ""),
+                    ";".join(failed),
+                    ";".join(warned),
+                    error["code"] if error else "",
+                    record.get("duplicate_of", ""),
+                    record.get("fixed_path") or "",
+                ]
+            )
+    summary = {
+        "photos": sum(by_group.values()),
+        "by_verdict": {g: by_group.get(g, 0) for g, _ in _GROUPS},
+        "failed_by_rule": dict(failed_by_rule.most_common()),
+        "warned_by_rule": dict(warned_by_rule.most_common()),
+        "errors_by_code": dict(errors.most_common()),
+        "last_run": run,
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_html(out_dir, summary)
+    return summary
+
+
+def write_html(out_dir: Path, summary: dict) -> None:
+    thumbs = {t["sha256"]: t["jpeg"] for t in read_records(out_dir / THUMBS)}
+    cards: dict[str, list[str]] = {g: [] for g, _ in _GROUPS}
+    shown = 0
+    for record in read_records(out_dir / RESULTS):
+        group = group_of(record)
+        if shown >= MAX_CARDS:
+            continue
+        cards[group].append(_card(record, thumbs.get(record.get("sha256"))))
+        shown += 1
+    rules = sorted(set(summary["failed_by_rule"]) | set(summary["warned_by_rule"]))
+    sections = "\n".join(
+        f'<section id="{g}"><h2>{html.escape(title)} <span class="count">({summary["by_verdict"][g]})</span></h2>'
+        f'<div class="cards">{"".join(cards[g])}</div></section>'
+        for g, title in _GROUPS
+        if cards[g]
+    )
+    options = "".join(f'<option value="{html.escape(r)}">{html.escape(r)}</option>' for r in rules)
+    more = (
+        f'<p class="note">Pokazano {MAX_CARDS} z {summary["photos"]} zdjęć; wszystkie są w results.csv. '
+        f'/ Showing {MAX_CARDS} of {summary["photos"]} photos; all are in results.csv.</p>'
+        if summary["photos"] > MAX_CARDS
+        else ""
+    )
+    counts = " · ".join(f'{html.escape(t)}: {summary["by_verdict"][g]}' for g, t in _GROUPS)
+    page = _PAGE.format(counts=html.escape(counts, quote=False), options=options, sections=sections, more=more)
+    (out_dir / "report.html").write_text(page, encoding="utf-8")
+
+
+def _card(record: dict, thumb: str | None) -> str:
+    report = record.get("report") or {}
+    checks = [c for c in report.get("checks", []) if c["status"] != "pass"]
+    checks.sort(key=lambda c: c["status"] != "fail")
+    flagged = " ".join(c["id"] for c in checks)
+    hints = "".join(
+        f'<li class="{c["status"]}"><b>{html.escape(c["title"])}</b>: {html.escape(c["message"])}</li>' for c in checks
+    )
+    error = error_of(record)
+    if error:
+        hints = f'<li class="fail">{html.escape(error["message"])}</li>'
+    if "duplicate_of" in record:
+        hints = f'<li>= {html.escape(record["duplicate_of"])}</li>'
+    image = f'<img src="data:image/jpeg;base64,{thumb}" alt="" loading="lazy">' if thumb else '<div class="noimg">?</div>'
+    score = f'<span class="score">{report["score"]}</span>' if report.get("score") is not None else ""
+    return (
+        f'<article class="card" data-rules="{html.escape(flagged)}">{image}<div>'
+        f'<p class="path">{html.escape(record["path"])} {score}</p><ul>{hints}</ul></div></article>'
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>idphoto – raport / report</title>
+<style>
+body{{font:15px/1.4 system-ui,sans-serif;margin:0;padding:1rem 1.5rem;color:#1a1a1a;background:#fafafa}}
+h1{{font-size:1.4rem}} h2{{font-size:1.15rem;margin-top:1.5rem}} .count{{color:#555;font-weight:normal}}
+.cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.6rem}}
+.card{{display:flex;gap:.7rem;background:#fff;border:1px solid #ddd;border-radius:6px;padding:.5rem}}
+.card img,.noimg{{width:75px;height:96px;object-fit:cover;flex:none;background:#eee;text-align:center;line-height:96px}}
+.path{{margin:0;font-weight:600;word-break:break-all}} .score{{float:right;font-weight:normal;color:#333}}
+ul{{margin:.3rem 0 0;padding-left:1.1rem}} li.fail{{color:#a40000}} li.warn{{color:#7a5200}}
+label{{font-weight:600}} select{{font:inherit;padding:.2rem}} .hidden{{display:none}} .note{{color:#555}}
+</style></head><body>
+<h1>idphoto – raport weryfikacji / re-validation report</h1>
+<p>{counts}</p>{more}
+<p><label for="rule">Pokaż tylko reguła / Show only rule:</label>
+<select id="rule"><option value="">wszystkie / all</option>{options}</select></p>
+{sections}
+<script>
+document.getElementById('rule').addEventListener('change', function (e) {{
+  var rule = e.target.value;
+  document.querySelectorAll('.card').forEach(function (card) {{
+    var rules = card.getAttribute('data-rules').split(' ');
+    card.classList.toggle('hidden', rule !== '' && rules.indexOf(rule) < 0);
+  }});
+}});
+</script>
+</body></html>
+"""
