@@ -14,10 +14,16 @@ def sharpness(lightness: np.ndarray, mask: np.ndarray) -> float:
     face's contrast. Run on the ID crop scaled to the output height: blur that the output
     cannot show is not a fault.
     """
-    image = lightness.astype(np.float32)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return 0.0
+    pad = 12  # 3 sigma of the wider blur: the face's own border pixels see real neighbours
+    y0, y1 = max(rows[0] - pad, 0), rows[-1] + pad + 1
+    x0, x1 = max(cols[0] - pad, 0), cols[-1] + pad + 1
+    image = lightness[y0:y1, x0:x1].astype(np.float32)
     fine = image - cv2.GaussianBlur(image, (0, 0), 1.0)
     coarse = image - cv2.GaussianBlur(image, (0, 0), 4.0)
-    inside = mask > 0
+    inside = mask[y0:y1, x0:x1] > 0
     denominator = float(np.sqrt(np.mean(coarse[inside] ** 2))) if inside.any() else 0.0
     if denominator < 1e-6:
         return 0.0
