@@ -77,6 +77,9 @@ class DetectionSettings:
     min_redetect_score: float
     confirm_iou: float
     eye_width_ratio: tuple[float, float]
+    alone_face_fraction: float
+    alone_max_other: float
+    alone_head_margin: float
     crown_range: tuple[float, float]
 
 
@@ -179,6 +182,9 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
             min_redetect_score=det["min_redetect_score"],
             confirm_iou=det["confirm_iou"],
             eye_width_ratio=tuple(det["eye_width_ratio"]),
+            alone_face_fraction=det["alone_face_fraction"],
+            alone_max_other=det["alone_max_other"],
+            alone_head_margin=det["alone_head_margin"],
             crown_range=tuple(det["crown_range"]),
         ),
         measure_height=int(out["height"]),

@@ -58,8 +58,8 @@ class FaceAnalysis:
 def analyse_faces(rgb: np.ndarray, scale: float, models: FaceModels, settings: DetectionSettings) -> FaceAnalysis:
     """`scale` = analysis pixels per source pixel."""
     with models.lock:
-        faces = find_faces(rgb, models, settings)
         mask = person_mask(rgb, models)
+        faces = find_faces(rgb, models, settings, mask)
     if not faces:
         return FaceAnalysis(0, None, mask, ())
     main = _describe(faces[0], rgb.shape[:2], mask, models, settings, 1.0 / scale)

@@ -6,6 +6,10 @@ tiles. Tiles make it fire on some animals, objects and blurred patches, so each 
 pass three checks before it counts: the mesh model's face-presence score on the crop it was
 trained on, a face-like mesh shape, and a second detector pass on a crop centred on the mesh
 (a real face is found again with a high score; a hallucinated one is not).
+
+Tiles cost most of the time, so they are skipped when the frame cannot hide another face:
+the whole-frame pass found one large face, and the person mask shows nobody else (no other
+person blob, nothing person-like beside the head).
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ class DetectedFace:
     landmarks: np.ndarray  # (468, 3): x, y in image pixels, z in the same units (towards the camera < 0)
 
 
-def find_faces(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings) -> list[DetectedFace]:
-    """All confirmed faces, largest first."""
-    candidates = _non_max_suppression(_candidates(rgb, models, settings), settings.nms_iou)
+def find_faces(
+    rgb: np.ndarray, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None = None
+) -> list[DetectedFace]:
+    """All confirmed faces, largest first. `person_mask` (same size as `rgb`) lets the search
+    skip the tiles when only one person is in the frame."""
+    candidates = _non_max_suppression(_candidates(rgb, models, settings, person_mask), settings.nms_iou)
     faces: list[DetectedFace] = []
     for cand in candidates:
         face = _confirm(rgb, cand, models, settings)
@@ -46,10 +53,14 @@ def find_faces(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings)
     return sorted(faces, key=lambda f: -_area(f.box))
 
 
-def _candidates(rgb: np.ndarray, models: FaceModels, settings: DetectionSettings) -> list[Candidate]:
+def _candidates(
+    rgb: np.ndarray, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None
+) -> list[Candidate]:
     height, width = rgb.shape[:2]
     found = _detect(rgb, 0, 0, models)
     short = min(height, width)
+    if person_mask is not None and _alone_in_frame(found, person_mask, settings):
+        return [c for c in found if c.score >= settings.min_score]
     for fraction in settings.tile_fractions:
         size = max(int(short * fraction), 64)
         step = max(int(size * (1 - settings.tile_overlap)), 1)
@@ -66,6 +77,31 @@ def _starts(length: int, size: int, step: int) -> list[int]:
         return [0]
     count = -(-(length - size) // step) + 1
     return [round(i * (length - size) / (count - 1)) for i in range(count)]
+
+
+def _alone_in_frame(found: list[Candidate], mask: np.ndarray, settings: DetectionSettings) -> bool:
+    """One large, confident face and a person mask with nobody else in it."""
+    confident = [c for c in found if c.score >= settings.min_score]
+    if len(confident) != 1:
+        return False
+    x0, y0, x1, y1 = confident[0].box
+    height, width = mask.shape
+    if _side(confident[0].box) < settings.alone_face_fraction * min(height, width):
+        return False
+    person = (mask > 0.5).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
+    cx, cy = int(np.clip((x0 + x1) / 2, 0, width - 1)), int(np.clip((y0 + y1) / 2, 0, height - 1))
+    main = labels[cy, cx]
+    if main == 0:
+        return False
+    others = sum(stats[i, cv2.CC_STAT_AREA] for i in range(1, count) if i != main)
+    if others > settings.alone_max_other * height * width:
+        return False
+    # within the main blob: someone standing beside the head shows up as person pixels there
+    margin = settings.alone_head_margin * (x1 - x0)
+    band = person[max(int(y0), 0) : max(int(y1), 0)]
+    beside = band[:, : max(int(x0 - margin), 0)].sum() + band[:, min(int(x1 + margin), width) :].sum()
+    return beside <= settings.alone_max_other * height * width
 
 
 def _detect(tile: np.ndarray, x0: int, y0: int, models: FaceModels) -> list[Candidate]:
