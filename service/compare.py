@@ -24,6 +24,9 @@ _SUMMARY = {
         "unreadable": "Nie można odczytać zdjęcia: {which}.",
         "current": "obecne",
         "new": "nowe",
+        "accept": "akceptuj",
+        "review": "do sprawdzenia",
+        "reject": "odrzuć",
     },
     "en": {
         "verdict": "Better verdict: {better} ({a} instead of {b}).",
@@ -32,6 +35,9 @@ _SUMMARY = {
         "unreadable": "The photo cannot be read: {which}.",
         "current": "current",
         "new": "new",
+        "accept": "accept",
+        "review": "review",
+        "reject": "reject",
     },
 }
 
@@ -69,7 +75,7 @@ def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Si
     if rank_c != rank_n:
         better, worse = (new, current) if rank_n < rank_c else (current, new)
         side = "new" if better is new else "current"
-        return side, texts["verdict"].format(better=texts[side], a=better.verdict, b=worse.verdict)
+        return side, texts["verdict"].format(better=texts[side], a=texts[better.verdict], b=texts[worse.verdict])
     if current.score != new.score:
         side = "new" if new.score > current.score else "current"
         better, worse = (new, current) if side == "new" else (current, new)

@@ -85,7 +85,9 @@ def message(profile: Profile, rule_id: str, key: str, lang: str, measure: str, v
     """The rule's text for `key` (ok, low, high, missing), with the value and limit filled in."""
     texts = profile.messages[rule_id]
     template = texts.get(key) or texts.get("fix") or texts.get("low") or texts.get("high")
-    return template[lang].format(value=format_value(measure, value), limit=format_value(measure, limit))
+    return template[lang].format(
+        value=format_value(profile, measure, value, lang), limit=format_value(profile, measure, limit, lang)
+    )
 
 
 def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
@@ -93,31 +95,51 @@ def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
     key = "ok" if outcome.status == "pass" else outcome.side or "fix"
     lim = outcome.limit
     limit_value = lim.pass_min if outcome.side == "low" else lim.pass_max
-    text = message(profile, rule.id, key, lang, lim.measure, outcome.value, limit_value)
     return Check(
         id=rule.id,
         status=outcome.status,
         value=None if outcome.value is None else round(outcome.value, 4),
         threshold=Threshold(min=lim.pass_min, max=lim.pass_max),
         measure=lim.measure,
+        measure_label=profile.measures[lim.measure][lang],
+        value_text=None if outcome.value is None else format_value(profile, lim.measure, outcome.value, lang),
+        limit_text=format_limit(profile, lim, lang),
         title=texts["title"][lang],
-        message=text,
+        message=message(profile, rule.id, key, lang, lim.measure, outcome.value, limit_value),
     )
 
 
-def format_value(measure: str, value: float | None) -> str:
+def format_value(profile: Profile, measure: str, value: float | None, lang: str = "pl") -> str:
+    """A value as people read it, per the measure's format in rules/messages.toml."""
     if value is None:
         return "?"
-    if measure == "file_bytes":
-        return f"{value / 1_048_576:.1f} MB"
-    if measure in ("crop_height_px", "eye_distance_px"):
-        return f"{value:.0f} px"
-    if measure == "dpi":
-        return f"{value:.0f} dpi"
-    if measure.endswith("_abs"):
-        return f"{value:.0f}°"
-    if measure in ("head_ratio_needed",):
-        return f"{value * 100:.0f} %"
-    if measure == "face_count":
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+    spec = profile.measures[measure]
+    kind = spec.get("format", "number")
+    if kind == "bool":
+        return profile.words["yes" if value >= 1 else "no"][lang]
+    if kind == "percent":
+        return f"{_number(value * 100, 1 if abs(value) < 0.1 else 0, lang)} %"
+    if kind == "bytes":
+        if value >= 1_048_576:
+            return f"{_number(value / 1_048_576, 1, lang)} MB"
+        return f"{_number(value / 1024, 0, lang)} KB"
+    return f"{_number(value, spec.get('digits', 2), lang)}{spec.get('unit', '')}"
+
+
+def format_limit(profile: Profile, lim: Limit, lang: str) -> str | None:
+    low, high = lim.pass_min, lim.pass_max
+    if profile.measures[lim.measure].get("format") == "bool":
+        return profile.words["yes"][lang]
+    if low is not None and high is not None:
+        text = format_value(profile, lim.measure, low, lang)
+        return text if low == high else f"{text} – {format_value(profile, lim.measure, high, lang)}"
+    if low is not None:
+        return f"≥ {format_value(profile, lim.measure, low, lang)}"
+    if high is not None:
+        return f"≤ {format_value(profile, lim.measure, high, lang)}"
+    return None
+
+
+def _number(value: float, digits: int, lang: str) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "pl" else text

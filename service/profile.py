@@ -98,6 +98,8 @@ class Profile:
     rules: tuple[Rule, ...]
     verdict_caps: dict[str, int]
     messages: dict[str, dict[str, Any]] = field(repr=False)
+    measures: dict[str, dict[str, Any]] = field(repr=False)  # label and print format of each measurement
+    words: dict[str, dict[str, str]] = field(repr=False)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -110,8 +112,8 @@ def available_profiles() -> list[str]:
 @cache
 def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
     data = _load_raw(name, seen=())
-    messages = tomllib.loads((RULES_DIR / "messages.toml").read_text(encoding="utf-8"))["messages"]
-    return _build(name, data, messages)
+    texts = tomllib.loads((RULES_DIR / "messages.toml").read_text(encoding="utf-8"))
+    return _build(name, data, texts["messages"], texts["measures"], texts["words"])
 
 
 def _load_raw(name: str, seen: tuple[str, ...]) -> dict[str, Any]:
@@ -132,12 +134,17 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
+def _build(
+    name: str, d: dict[str, Any], messages: dict[str, Any], measures: dict[str, Any], words: dict[str, Any]
+) -> Profile:
     geo, det, out = d["geometry"], d["detection"], d["output"]
     rules = []
     for rule_id, spec in d["rules"].items():
         if rule_id not in messages:
             raise ValueError(f"rule {rule_id!r} of profile {name!r} has no messages in rules/messages.toml")
+        for lim in spec["limits"]:
+            if lim["measure"] not in measures:
+                raise ValueError(f"measure {lim['measure']!r} has no [measures] entry in rules/messages.toml")
         limits = tuple(
             Limit(lim["measure"], *(_resolve(lim.get(k), d) for k in ("pass_min", "pass_max", "fail_min", "fail_max")))
             for lim in spec["limits"]
@@ -194,6 +201,8 @@ def _build(name: str, d: dict[str, Any], messages: dict[str, Any]) -> Profile:
         rules=tuple(rules),
         verdict_caps=dict(d["score"]["caps"]),
         messages=messages,
+        measures=measures,
+        words=words,
     )
 
 

@@ -23,6 +23,9 @@ class Check(BaseModel):
     value: float | None = Field(description="Measured value of the deciding measurement (unit: see `measure`)")
     threshold: Threshold | None
     measure: str | None = Field(description="Which measurement decided the status")
+    measure_label: str | None = Field(None, description="That measurement in words, in the report's language")
+    value_text: str | None = Field(None, description="The value as printed for people (unit, percent, MB)")
+    limit_text: str | None = Field(None, description="The pass limit(s) as printed for people, e.g. '≤ 5 MB'")
     title: str
     message: str
 

@@ -74,5 +74,8 @@ def test_exposure_and_lighting_measures():
     assert exposure.clipped_fraction(white, np.ones((10, 10), bool)) == 1.0
     left, right = np.zeros((100, 100), bool), np.zeros((100, 100), bool)
     left[:, :50], right[:, 50:] = True, True
-    lightness[:, 50:] = 30
-    assert lighting.asymmetry(lightness, left, right) == 30
+    for skin in (60, 200):  # a shadow halving the light reads 0.5 on dark and pale skin alike
+        rgb = np.full((100, 100, 3), skin, np.uint8)
+        rgb[:, 50:] = np.round(255 * ((skin / 255) ** 2.2 * 0.5) ** (1 / 2.2))
+        assert abs(lighting.shadow_ratio(rgb, left, right) - 0.5) < 0.03
+    assert exposure.blown_fraction(white, np.ones((10, 10), bool)) == 1.0

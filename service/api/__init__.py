@@ -28,6 +28,7 @@ from ..compare import Comparison
 from ..errors import PhotoError
 from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
 from ..report import Report
+from ..web import index_response, static_files
 from .body import read_photos
 from .engine import Busy, EnginePool, Job, JobFailed
 from .metrics import Metrics
@@ -259,6 +260,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         result = await run(Job("compare", {**photos, "profile": profile, "lang": lang}))
         request.state.outcome = f"prefers_{result['preferred']}"
         return JSONResponse(result)
+
+    @app.post(
+        "/v1/overlay",
+        responses={200: {"content": {"image/jpeg": {}}, "description": "The overlay JPEG"}, **ERRORS},
+        openapi_extra=PHOTO_BODY,
+        dependencies=[Depends(authorised)],
+        response_class=Response,
+    )
+    async def overlay_photo(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+        """What the engine saw: the photo (at most 800 px on the long side, upright, no metadata)
+        with the face box, the eye centres and the proposed 35:45 crop drawn over it (green, or
+        red and dashed when it leaves the frame; turned when auto-fix levels the eyes).
+        Score and verdict in headers."""
+        profile = profile_name(profile)
+        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        result = await run(Job("overlay", {"data": photos["photo"], "profile": profile, "lang": lang}))
+        report = result["report"]
+        unreadable(report)
+        request.state.outcome = report["verdict"]
+        headers = {
+            "X-Idphoto-Score": str(report["score"]),
+            "X-Idphoto-Verdict": report["verdict"],
+            "Cache-Control": "no-store",
+        }
+        return Response(result["jpeg"], media_type="image/jpeg", headers=headers)
+
+    @app.get("/", include_in_schema=False)
+    async def review_page():
+        """The secretaries' review page (open, like /static: the API calls it makes need the token)."""
+        return index_response()
+
+    app.mount("/static", static_files(), name="static")
 
     @app.get("/healthz")
     async def healthz():

@@ -47,6 +47,8 @@ def _worker_main(conn: Connection) -> None:
     from ..face import load_models
     from ..fix import fix
     from ..pipeline import check
+    from ..profile import load_profile
+    from ..web.overlay import overlay_jpeg
 
     load_models()
     conn.send(("ready", os.getpid()))
@@ -67,6 +69,14 @@ def _worker_main(conn: Connection) -> None:
                 result = compare(*reports, lang=a["lang"]).model_dump(mode="json")
             elif job.kind == "batch":
                 result = process_photo(**job.args)
+            elif job.kind == "overlay":  # the report, and the photo with what the engine saw drawn on it
+                a = job.args
+                report = check(a["data"], a["profile"], a["lang"])
+                image = None
+                if report.error is None:
+                    profile = load_profile(a["profile"])
+                    image = overlay_jpeg(a["data"], report, profile.max_pixels, profile.geometry.roll_max)
+                result = {"jpeg": image, "report": report.model_dump(mode="json")}
             elif job.kind == "sleep":  # used by the tests to hold a worker
                 time.sleep(job.args["seconds"])
                 result = None

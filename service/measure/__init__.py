@@ -9,7 +9,8 @@ the only place that knows which region each one sees:
 | face_sharpness       | face oval, crop scaled to the output height        |
 | face_lightness/clip  | face oval                                          |
 | white_point          | the ID crop                                        |
-| lighting_asymmetry   | left vs right cheek, under each eye (skin, not hair) |
+| person_blown         | the person (mask), not the background              |
+| cheek_light_ratio    | left vs right cheek, under each eye (skin, not hair) |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
@@ -50,6 +51,7 @@ class MeasureView:
     face: np.ndarray
     left_cheek: np.ndarray
     right_cheek: np.ndarray
+    person: np.ndarray  # the person mask (hair and clothes included)
     background: np.ndarray
 
 
@@ -65,8 +67,9 @@ def measure_pixels(
         "face_lightness": _on(view.face, lambda m: exposure.face_lightness(lightness, m)),
         "face_clipped": _on(view.face, lambda m: exposure.clipped_fraction(view.rgb, m)),
         "white_point": _on(view.valid, lambda m: exposure.white_point(lightness, m)),
-        "lighting_asymmetry": (
-            lighting.asymmetry(lightness, view.left_cheek, view.right_cheek)
+        "person_blown": _on(view.person, lambda m: exposure.blown_fraction(view.rgb, m)),
+        "cheek_light_ratio": (
+            lighting.shadow_ratio(view.rgb, view.left_cheek, view.right_cheek)
             if min(view.left_cheek.sum(), view.right_cheek.sum()) >= _MIN_REGION
             else None
         ),
@@ -116,9 +119,10 @@ def build_view(
     face_mask &= valid.astype(np.uint8)
     left, right = _cheeks(face_mask, points)
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
-    person = cv2.dilate((view_mask > person_threshold).astype(np.uint8), np.ones((margin, margin), np.uint8))
-    back = valid & (person == 0)
-    return MeasureView(view_rgb, lab, valid, face_mask > 0, left, right, back)
+    person = (view_mask > person_threshold) & valid
+    near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
+    back = valid & (near_person == 0)
+    return MeasureView(view_rgb, lab, valid, face_mask > 0, left, right, person, back)
 
 
 def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: int) -> tuple[np.ndarray, np.ndarray]:

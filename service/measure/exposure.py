@@ -24,3 +24,11 @@ def white_point(lightness: np.ndarray, mask: np.ndarray) -> float:
     """99th percentile L* of the crop: a well-exposed ID photo has a light background or clothes
     near white, whatever the skin tone, so a low white point means the whole photo is dark."""
     return float(np.percentile(lightness[mask > 0], 99))
+
+
+def blown_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the masked pixels blown out to white (all channels 245+). Used on the person
+    (skin, hair, clothes), not the background: a pure white backdrop is allowed, a person
+    burnt to white is over-exposed whatever the skin tone."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return float(np.mean((np.minimum(np.minimum(r, g), b) >= 245)[mask > 0]))

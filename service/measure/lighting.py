@@ -5,6 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def asymmetry(lightness: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
-    """Difference of median L* between the two cheek halves of the face (0 = even light)."""
-    return float(abs(np.median(lightness[left > 0]) - np.median(lightness[right > 0])))
+def shadow_ratio(rgb: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
+    """Linear luminance of the darker cheek as a share of the brighter one (1 = even light).
+
+    In linear light a shadow is a factor, whatever the skin tone: a side light that halves the
+    light on one cheek gives 0.5 on pale and dark skin alike (an L* difference would not).
+    """
+    linear = (rgb.astype(np.float32) * (1 / 255.0)) ** 2.2
+    luminance = 0.2126 * linear[..., 0] + 0.7152 * linear[..., 1] + 0.0722 * linear[..., 2]
+    a, b = float(np.median(luminance[left > 0])), float(np.median(luminance[right > 0]))
+    return min(a, b) / max(a, b, 1e-6)
