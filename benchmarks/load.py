@@ -17,16 +17,15 @@ import asyncio
 import io
 import json
 import os
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from service.api.live import live_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IDPHOTO_SHARED_PHOTOS", ROOT.parent / "shared" / "photos"))
@@ -42,12 +41,6 @@ def photos() -> list[bytes]:
     buffer = io.BytesIO()
     Image.fromarray(data.astronaut()).save(buffer, "JPEG", quality=90)
     return [buffer.getvalue()]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def process_tree(pid: int) -> list[int]:
@@ -114,33 +107,9 @@ async def run_load(base: str, bodies: list[bytes], clients: int, count: int, max
 
 
 def measure(workers: int, clients: int, count: int, max_seconds: float, bodies: list[bytes]) -> dict:
-    port = free_port()
-    env = os.environ | {"IDPHOTO_MAX_WAITING": str(4 * clients)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not become ready")
-        idle = tree_rss_mb(server.pid)
-        latencies, statuses, elapsed, peak = asyncio.run(
-            run_load(base, bodies, clients, count, max_seconds, server.pid)
-        )
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with live_server(workers, env={"IDPHOTO_MAX_WAITING": str(4 * clients)}) as (base, pid):
+        idle = tree_rss_mb(pid)
+        latencies, statuses, elapsed, peak = asyncio.run(run_load(base, bodies, clients, count, max_seconds, pid))
     ms = np.array(latencies) * 1000
     return {
         "workers": workers,

@@ -9,19 +9,14 @@ benchmarks/out/screens/ (review-good.png, review-bad.png, review-compare.png, re
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
 import pytest
+
+from service.api.live import live_server as live_server_process
 from fastapi.testclient import TestClient
 
 from service.api import Settings, create_app
@@ -100,12 +95,6 @@ def test_markup_is_labelled_and_announces_results(page_client):
 # ---- end to end in Chromium ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server():
     if not CHROMIUM.is_file():
@@ -113,35 +102,8 @@ def live_server():
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     if not all((SHARED / name).is_file() for name in (GOOD, BAD)):
         pytest.skip("../shared/photos is absent")
-    port = _free_port()
-    env = os.environ | {"IDPHOTO_API_TOKEN": "", "IDPHOTO_WORKERS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not become ready")
-            time.sleep(0.2)
+    with live_server_process(workers=1, env={"IDPHOTO_API_TOKEN": "", "IDPHOTO_WORKERS": "1"}) as (base, _):
         yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(5)
 
 
 @pytest.fixture(scope="module")
