@@ -131,7 +131,7 @@ def _to_srgb(im: Image.Image) -> Image.Image:
             return ImageCms.profileToProfile(im, source, _SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile is common in the wild; fall through to a plain conversion
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")  # convert() would copy even an RGB image
 
 
 def _sixteen_bit_to_l(im: Image.Image) -> Image.Image:

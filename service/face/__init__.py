@@ -67,8 +67,16 @@ def analyse_faces(rgb: np.ndarray, scale: float, models: FaceModels, settings: D
     return FaceAnalysis(len(faces), main, mask, others)
 
 
+SEGMENTER_ROWS = 256  # the model's input size: a larger image only makes MediaPipe resize more
+
+
 def person_mask(rgb: np.ndarray, models: FaceModels) -> np.ndarray:
-    result = models.segmenter.segment(as_mp_image(rgb))
+    """Person confidence (0..1) at the size of `rgb`; hair and clothes count as the person."""
+    small = rgb
+    if rgb.shape[0] > SEGMENTER_ROWS:
+        width = max(round(rgb.shape[1] * SEGMENTER_ROWS / rgb.shape[0]), 1)
+        small = cv2.resize(rgb, (width, SEGMENTER_ROWS), interpolation=cv2.INTER_AREA)
+    result = models.segmenter.segment(as_mp_image(small))
     mask = result.confidence_masks[0].numpy_view()
     mask = mask.reshape(mask.shape[0], mask.shape[1])
     if mask.shape != rgb.shape[:2]:

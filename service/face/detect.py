@@ -89,12 +89,14 @@ def _alone_in_frame(found: list[Candidate], mask: np.ndarray, settings: Detectio
     if _side(confident[0].box) < settings.alone_face_fraction * min(height, width):
         return False
     person = (mask > 0.5).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
-    cx, cy = int(np.clip((x0 + x1) / 2, 0, width - 1)), int(np.clip((y0 + y1) / 2, 0, height - 1))
+    # blobs are counted on a quarter-size copy (the mask came from a 256x256 model anyway)
+    small = person[::4, ::4]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    cx, cy = int(np.clip((x0 + x1) / 8, 0, small.shape[1] - 1)), int(np.clip((y0 + y1) / 8, 0, small.shape[0] - 1))
     main = labels[cy, cx]
     if main == 0:
         return False
-    others = sum(stats[i, cv2.CC_STAT_AREA] for i in range(1, count) if i != main)
+    others = 16 * sum(stats[i, cv2.CC_STAT_AREA] for i in range(1, count) if i != main)
     if others > settings.alone_max_other * height * width:
         return False
     # within the main blob: someone standing beside the head shows up as person pixels there

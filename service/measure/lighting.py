@@ -11,7 +11,10 @@ def shadow_ratio(rgb: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
     In linear light a shadow is a factor, whatever the skin tone: a side light that halves the
     light on one cheek gives 0.5 on pale and dark skin alike (an L* difference would not).
     """
-    linear = (rgb.astype(np.float32) * (1 / 255.0)) ** 2.2
-    luminance = 0.2126 * linear[..., 0] + 0.7152 * linear[..., 1] + 0.0722 * linear[..., 2]
-    a, b = float(np.median(luminance[left > 0])), float(np.median(luminance[right > 0]))
+    a, b = _median_luminance(rgb[left > 0]), _median_luminance(rgb[right > 0])
     return min(a, b) / max(a, b, 1e-6)
+
+
+def _median_luminance(pixels: np.ndarray) -> float:
+    linear = (pixels.astype(np.float32) * (1 / 255.0)) ** 2.2
+    return float(np.median(linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)))
