@@ -93,6 +93,7 @@ class Profile:
     detection: DetectionSettings
     measure_height: int  # measurements run with the ID crop scaled to this many rows
     measure_scale_tolerance: float  # decode again, finer, only below this share of that scale
+    expected_crop_share: float  # share of the photo height the face crop usually covers (first decode)
     person_threshold: float  # person-mask confidence that counts as the person (hair included)
     person_margin: float  # background starts this far from the person, share of the crop height
     rules: tuple[Rule, ...]
@@ -196,6 +197,7 @@ def _build(
         ),
         measure_height=int(out["height"]),
         measure_scale_tolerance=float(d["measure"]["scale_tolerance"]),
+        expected_crop_share=float(d["measure"]["expected_crop_share"]),
         person_threshold=float(d["measure"]["person_threshold"]),
         person_margin=float(d["measure"]["person_margin"]),
         rules=tuple(rules),
