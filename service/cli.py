@@ -84,9 +84,9 @@ def _batch(args: argparse.Namespace) -> int:
     from .batch.sources import SourceError
 
     if args.engine == "ray":
-        try:
-            import ray  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
             print("The Ray engine needs Ray: pip install 'idphoto[ray]'", file=sys.stderr)
             return EXIT_UNREADABLE
     try:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from service.api import Settings, create_app
-from service.api.engine import Busy, EnginePool, Job, JobFailed
+from service.workers import Busy, EnginePool, Job, JobFailed
 
 from .conftest import jpeg_bytes
 

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from service.api.engine import JobFailed
+from service.workers import JobFailed
 from service.batch import _run, run_batch
 from service.batch.progress import Progress
 from service.batch.sources import iter_items, safe_relative

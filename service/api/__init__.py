@@ -1,7 +1,7 @@
 """HTTP service: check, fix and compare endpoints over the same engine as the CLI.
 
 The app reads bodies in memory with a size cap, hands every photo to the engine worker
-processes (service/api/engine.py), and answers errors as RFC 9457 problem details.
+processes (service/workers.py), and answers errors as RFC 9457 problem details.
 Settings come from the environment (see `Settings`); `idphoto serve` starts it with uvicorn.
 """
 
@@ -30,7 +30,7 @@ from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
 from ..report import Report
 from ..web import index_response, static_files
 from .body import read_photos
-from .engine import Busy, EnginePool, Job, JobFailed
+from ..workers import Busy, EnginePool, Job, JobFailed
 from .metrics import Metrics
 from .problems import Problem, problem_response
 

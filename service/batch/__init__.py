@@ -13,7 +13,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from ..api.engine import JobFailed
+from ..workers import JobFailed
 from .engines import LocalEngine, RayEngine
 from .outputs import write_outputs
 from .progress import Progress

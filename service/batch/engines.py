@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from ..api.engine import EnginePool, Job, JobFailed
+from ..workers import EnginePool, Job, JobFailed
 
 
 class LocalEngine:

@@ -1,4 +1,5 @@
-"""Engine workers: the CPU-bound engine runs in separate processes, never on the event loop.
+"""Engine workers: the CPU-bound engine runs in separate processes (for the HTTP service and
+the local batch engine), never on the event loop.
 
 Each worker process loads the models once and serves jobs over a pipe. The pool keeps a
 bounded number of jobs waiting (beyond it callers get `Busy`, which the API turns into 503
@@ -41,14 +42,14 @@ class Job:
 def _worker_main(conn: Connection) -> None:
     """Runs in the worker process: load the engine, then answer jobs until the pipe closes."""
     os.environ.setdefault("GLOG_minloglevel", "2")
-    from ..batch.work import process_photo
-    from ..compare import compare
-    from ..errors import PhotoError
-    from ..face import load_models
-    from ..fix import fix
-    from ..pipeline import check
-    from ..profile import load_profile
-    from ..web.overlay import overlay_jpeg
+    from .batch.work import process_photo
+    from .compare import compare
+    from .errors import PhotoError
+    from .face import load_models
+    from .fix import fix
+    from .pipeline import check
+    from .profile import load_profile
+    from .web.overlay import overlay_jpeg
 
     load_models()
     conn.send(("ready", os.getpid()))
