@@ -75,6 +75,7 @@ class DetectionSettings:
     roi_scale: float
     min_presence: float
     min_redetect_score: float
+    sure_score: float
     confirm_iou: float
     eye_width_ratio: tuple[float, float]
     alone_face_fraction: float
@@ -188,6 +189,7 @@ def _build(
             roi_scale=det["roi_scale"],
             min_presence=det["min_presence"],
             min_redetect_score=det["min_redetect_score"],
+            sure_score=det["sure_score"],
             confirm_iou=det["confirm_iou"],
             eye_width_ratio=tuple(det["eye_width_ratio"]),
             alone_face_fraction=det["alone_face_fraction"],

@@ -75,7 +75,7 @@ def person_mask(rgb: np.ndarray, models: FaceModels) -> np.ndarray:
     small = rgb
     if rgb.shape[0] > SEGMENTER_ROWS:
         width = max(round(rgb.shape[1] * SEGMENTER_ROWS / rgb.shape[0]), 1)
-        small = cv2.resize(rgb, (width, SEGMENTER_ROWS), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(rgb, (width, SEGMENTER_ROWS), interpolation=cv2.INTER_LINEAR)
     result = models.segmenter.segment(as_mp_image(small))
     mask = result.confidence_masks[0].numpy_view()
     mask = mask.reshape(mask.shape[0], mask.shape[1])

@@ -5,7 +5,8 @@ portrait but misses the small faces of other people. We therefore also run it on
 tiles. Tiles make it fire on some animals, objects and blurred patches, so each candidate must
 pass three checks before it counts: the mesh model's face-presence score on the crop it was
 trained on, a face-like mesh shape, and a second detector pass on a crop centred on the mesh
-(a real face is found again with a high score; a hallucinated one is not).
+(a real face is found again with a high score; a hallucinated one is not). A candidate the
+detector is sure of (`sure_score`) skips that second pass.
 
 Tiles cost most of the time, so they are skipped when the frame cannot hide another face:
 the whole-frame pass found one large face, and the person mask shows nobody else (no other
@@ -131,7 +132,7 @@ def _confirm(
         mesh.presence < settings.min_presence
         or _iou(box, cand.box) < settings.confirm_iou
         or not _plausible_mesh(points, settings)
-        or _redetect_score(rgb, box, models) < settings.min_redetect_score
+        or (cand.score < settings.sure_score and _redetect_score(rgb, box, models) < settings.min_redetect_score)
     ):
         return None
     return DetectedFace(box, cand.score, mesh.presence, points)
