@@ -199,3 +199,11 @@ def test_local_and_ray_engines_give_the_same_verdicts(tmp_path, astronaut):
 
     assert verdicts(tmp_path / "local") == verdicts(tmp_path / "ray")
     assert local["by_verdict"] == ray_run["by_verdict"]
+
+
+def test_a_bad_source_is_a_clear_error_before_any_work(tmp_path, capsys):
+    from service.cli import main
+
+    assert main(["batch", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -25,27 +25,32 @@ class SourceError(Exception):
     """A SOURCE argument that is not a folder, a zip archive or a manifest."""
 
 
+def source_kind(source: str) -> str:
+    """"folder", "zip" or "manifest"; SourceError for anything else (checked before any work)."""
+    path = Path(source)
+    if path.is_dir():
+        return "folder"
+    if path.is_file() and zipfile.is_zipfile(path):
+        return "zip"
+    if path.is_file() and path.suffix.lower() in (".txt", ".csv", ".lst"):
+        return "manifest"
+    reason = "does not exist" if not path.exists() else "is not a folder, a zip archive or a .txt/.csv manifest"
+    raise SourceError(f"{source}: {reason}")
+
+
 def iter_items(sources: list[str]) -> Iterator[Item]:
-    labels = _labels(sources)
-    for source, label in zip(sources, labels, strict=True):
-        path = Path(source)
-        if path.is_dir():
-            yield from _folder(path, label)
-        elif path.is_file() and zipfile.is_zipfile(path):
-            yield from _zip(path, label)
-        elif path.is_file() and path.suffix.lower() in (".txt", ".csv", ".lst"):
-            yield from _manifest(path, label)
-        else:
-            raise SourceError(f"{source}: not a folder, a zip archive or a .txt/.csv manifest")
+    readers = {"folder": _folder, "zip": _zip, "manifest": _manifest}
+    for source, label in zip(sources, _labels(sources), strict=True):
+        yield from readers[source_kind(source)](Path(source), label)
 
 
 def count_items(sources: list[str]) -> int:
     total = 0
     for source in sources:
-        path = Path(source)
-        if path.is_dir():
+        kind, path = source_kind(source), Path(source)
+        if kind == "folder":
             total += sum(len(files) for _, _, files in os.walk(path))
-        elif zipfile.is_zipfile(path):
+        elif kind == "zip":
             with zipfile.ZipFile(path) as archive:
                 total += sum(1 for info in archive.infolist() if not info.is_dir())
         else:
