@@ -191,3 +191,53 @@ def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg):
             await pool.stop()
 
     asyncio.run(scenario())
+
+
+def _exif_rotated(rgb: np.ndarray) -> bytes:
+    """Stored turned 90 degrees counter-clockwise with EXIF orientation 6: upright when displayed."""
+    from PIL import Image as PILImage
+
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    return jpeg_bytes(np.ascontiguousarray(np.rot90(rgb, 1)), exif=exif.tobytes())
+
+
+def _cmyk_jpeg(rgb: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).convert("CMYK").save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def _sixteen_bit_png(rgb: np.ndarray) -> bytes:
+    grey = (np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.uint16) * 257).astype(np.uint16)
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "faces", "format_status"),
+    [(_exif_rotated, 1, "pass"), (_cmyk_jpeg, 1, "pass"), (_sixteen_bit_png, 1, "fail")],
+)
+def test_awkward_but_readable_photos_are_analysed(client, portrait_jpeg, make, faces, format_status):
+    rgb = np.asarray(Image.open(io.BytesIO(portrait_jpeg)).convert("RGB"))
+    response = client.post("/v1/check?lang=en", content=make(rgb), headers={"Content-Type": "image/jpeg"})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["faces"] == faces
+    assert next(c for c in report["checks"] if c["id"] == "file.format")["status"] == format_status
+    if make is _exif_rotated:  # analysed upright: eyes above the chin, eye line level
+        assert report["face"]["right_eye"][1] < report["face"]["chin_y"]
+        assert abs(report["face"]["pose"]["roll"]) < 15
+
+
+def test_huge_dimensions_are_refused_unread(client):
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60_000, 60_000, 8, 2, 0, 0, 0))
+    bomb += chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b"")
+    _problem(client.post("/v1/check", content=bomb, headers={"Content-Type": "image/png"}), 422, "too_many_pixels")
