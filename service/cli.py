@@ -167,7 +167,13 @@ def _fix(args: argparse.Namespace) -> int:
 
 def _check_file(name: str, profile: str, lang: str) -> Report:
     data, report = _read(name, profile, lang)
-    return report if report is not None else check(data, profile=profile, lang=lang, file=name)
+    if report is not None:
+        return report
+    try:
+        return check(data, profile=profile, lang=lang, file=name)
+    except Exception as exc:  # an engine bug must not stop the other files or print a traceback
+        error = ErrorInfo(code="processing_failed", message=f"The engine failed on this photo ({type(exc).__name__}).")
+        return Report(file=name, profile=profile, lang=lang, error=error)
 
 
 def _read(name: str, profile: str, lang: str) -> tuple[bytes, Report | None]:

@@ -26,11 +26,12 @@ class Busy(Exception):
 
 
 class JobFailed(Exception):
-    """The worker died or ran out of time on this job."""
+    """The job could not be done: the worker died or hung on it (`worker_lost`), or the engine
+    raised an error on this photo and the worker goes on."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, worker_lost: bool = True):
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.worker_lost = code, message, worker_lost
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,16 @@ def _worker_main(conn: Connection) -> None:
                 result = None
             elif job.kind == "crash":  # used by the tests: a native crash in the engine
                 os._exit(70)
+            elif job.kind == "raise":  # used by the tests: an engine bug on one photo
+                raise RuntimeError("engine bug")
             else:
                 raise ValueError(f"unknown job {job.kind!r}")
             conn.send(("ok", result))
         except PhotoError as exc:
             conn.send(("photo_error", {"code": str(exc.code), "message": exc.message}))
+        except Exception as exc:  # an engine bug on this photo: report it, keep serving the others
+            log.exception("engine error", extra={"event": "engine_error", "job": job.kind})
+            conn.send(("failed", {"code": "processing_failed", "message": f"The engine failed on this photo ({type(exc).__name__})."}))
 
 
 class _Worker:
@@ -115,9 +121,12 @@ class _Worker:
             self.conn.send(job)
             if not self.conn.poll(timeout):
                 raise JobFailed("processing_timeout", f"The photo took longer than {timeout:.0f} s to process.")
-            return self.conn.recv()
+            status, payload = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             raise JobFailed("processing_failed", "The engine stopped while processing this photo.") from None
+        if status == "failed":
+            raise JobFailed(payload["code"], payload["message"], worker_lost=False)
+        return status, payload
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
@@ -166,7 +175,9 @@ class EnginePool:
             worker = await self._idle.get()
             try:
                 return await loop.run_in_executor(None, worker.run, job, self.job_timeout)
-            except JobFailed:
+            except JobFailed as exc:
+                if not exc.worker_lost:
+                    raise
                 log.warning("engine worker replaced", extra={"event": "worker_replaced", "job": job.kind})
                 worker.stop()
                 worker = _Worker(self._context)

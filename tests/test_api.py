@@ -174,6 +174,12 @@ def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg):
             status, report = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
             assert status == "ok" and report["faces"] == 1
 
+            with pytest.raises(JobFailed) as bug:  # an exception in the engine: reported, worker kept
+                await pool.run(Job("raise", {}))
+            assert bug.value.code == "processing_failed" and not bug.value.worker_lost
+            status, _ = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
+            assert status == "ok"
+
             with pytest.raises(JobFailed) as hung:
                 await pool.run(Job("sleep", {"seconds": 30}))
             assert hung.value.code == "processing_timeout"

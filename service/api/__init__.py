@@ -180,7 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except Busy:
             raise Problem(503, "busy", "Too many photos in progress; retry shortly.", {"Retry-After": "2"}) from None
         except JobFailed as exc:
-            metrics.worker_restarts.inc()
+            if exc.worker_lost:
+                metrics.worker_restarts.inc()
             raise Problem(422, exc.code, exc.message) from None
         if status == "photo_error":
             raise Problem(422, payload["code"], payload["message"])
