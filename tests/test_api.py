@@ -247,3 +247,12 @@ def test_huge_dimensions_are_refused_unread(client):
     bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60_000, 60_000, 8, 2, 0, 0, 0))
     bomb += chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b"")
     _problem(client.post("/v1/check", content=bomb, headers={"Content-Type": "image/png"}), 422, "too_many_pixels")
+
+
+def test_check_can_carry_the_overlay_in_the_same_engine_run(client, portrait_jpeg):
+    plain = client.post("/v1/check?lang=en", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}).json()
+    drawn = client.post("/v1/check?lang=en&overlay=true", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}).json()
+    assert "overlay_base64" not in plain
+    assert (drawn["verdict"], drawn["score"]) == (plain["verdict"], plain["score"])
+    image = Image.open(io.BytesIO(base64.b64decode(drawn["overlay_base64"])))
+    assert image.format == "JPEG" and max(image.size) <= 800

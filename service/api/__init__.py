@@ -197,12 +197,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/v1/check", response_model=Report, responses=ERRORS, openapi_extra=PHOTO_BODY, dependencies=[Depends(authorised)]
     )
-    async def check_photo(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+    async def check_photo(
+        request: Request,
+        profile: str = ProfileQuery,
+        lang: Literal["pl", "en"] = LangQuery,
+        overlay: bool = Query(False, description="Also draw what the engine saw (as in /v1/overlay), base64 in `overlay_base64`"),
+    ):
         """Check one photo: the JSON report (score, verdict, every rule with value, limit and hint)."""
         profile = profile_name(profile)
         photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
-        report = await run(Job("check", {"data": photos["photo"], "profile": profile, "lang": lang}))
-        unreadable(report)
+        args = {"data": photos["photo"], "profile": profile, "lang": lang}
+        if overlay:  # one engine run gives both the report and the drawing
+            result = await run(Job("overlay", args))
+            report = result["report"]
+            unreadable(report)
+            report["overlay_base64"] = base64.b64encode(result["jpeg"]).decode("ascii")
+        else:
+            report = await run(Job("check", args))
+            unreadable(report)
         metrics.observe_report(report)
         request.state.outcome = report["verdict"]
         return JSONResponse(report)

@@ -1,6 +1,6 @@
 // Review page for school ID photos: plain JavaScript, no build step, no external resources.
-// It calls the public API like any other client: /v1/check (the report), /v1/overlay (what
-// the engine saw, drawn by the server), /v1/fix (the fixed photo, as JSON with base64) and,
+// It calls the public API like any other client: /v1/check?overlay=true (the report with what
+// the engine saw drawn by the server, in one engine run), /v1/overlay (for a comparison), /v1/fix (the fixed photo, as JSON with base64) and,
 // for a change request, /v1/compare. Text from the server (hints, titles) comes in the chosen
 // language; the page's own words are below.
 "use strict";
@@ -234,10 +234,10 @@ class ApiError extends Error {
   }
 }
 
-async function post(path, fields, accept) {
+async function post(path, fields, accept, extra = {}) {
   const body = new FormData();
   for (const [name, file] of Object.entries(fields)) body.append(name, file, file.name || name);
-  const params = new URLSearchParams({ profile: $("profile").value, lang: state.lang });
+  const params = new URLSearchParams({ profile: $("profile").value, lang: state.lang, ...extra });
   const headers = {};
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -402,10 +402,10 @@ function fixedFigure(side) {
   return { figure, img, wait, caption };
 }
 
+// `promise` resolves to the overlay JPEG as a Blob.
 function showOverlay(parts, promise, run) {
   promise
-    .then(async (response) => {
-      const blob = await response.blob();
+    .then((blob) => {
       if (run !== state.run) return;
       parts.img.src = keepUrl(URL.createObjectURL(blob));
       parts.img.hidden = false;
@@ -564,8 +564,8 @@ async function runSingle(run) {
   out.replaceChildren();
   setBusy(true);
   announce(t("working"));
-  const checkPromise = post("v1/check", { photo: file }).then((r) => r.json());
-  const overlayPromise = post("v1/overlay", { photo: file });
+  const checkPromise = post("v1/check", { photo: file }, null, { overlay: "true" }).then((r) => r.json());
+  const overlayPromise = checkPromise.then((report) => jpegBlob(report.overlay_base64));
   const fixPromise = post("v1/fix", { photo: file }, "application/json");
   [overlayPromise, fixPromise].forEach((p) => p.catch(() => {}));
   try {
@@ -597,7 +597,7 @@ async function runCompare(run) {
   const images = {};
   for (const side of ["current", "new"]) {
     images[side] = {
-      overlay: post("v1/overlay", { photo: files[side] }),
+      overlay: post("v1/overlay", { photo: files[side] }).then((r) => r.blob()),
       fix: post("v1/fix", { photo: files[side] }, "application/json"),
     };
     images[side].overlay.catch(() => {});
