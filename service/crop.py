@@ -46,7 +46,13 @@ def eye_line_angle(face: Face) -> float:
     return float(np.degrees(np.arctan2(ly - ry, lx - rx)))
 
 
-def plan_crop(face: Face, frame_width: int, frame_height: int, geo: GeometrySpec, min_height: float = 0.0) -> CropPlan:
+def plan_crop(
+    face: Face, frame_width: int, frame_height: int, geo: GeometrySpec, min_height: float = 0.0, padded: bool = False
+) -> CropPlan:
+    """`padded`: the frame will be extended with background (auto-fix --pad). The head is then
+    kept at most half-way between the target and the maximum share, so that the fixed photo's
+    own check, with its own crown estimate, still finds it within the limits; the padding
+    stays as small as that allows."""
     head = max(face.head_height, 1.0)
     largest = min(frame_height, frame_width / geo.aspect)  # the largest 35:45 crop the frame holds
     needed = head / largest
@@ -54,6 +60,8 @@ def plan_crop(face: Face, frame_width: int, frame_height: int, geo: GeometrySpec
     if geo.head_min <= needed <= geo.head_max:
         heights.append(largest)
     plans = [_place(face, height, frame_width, frame_height, geo, needed) for height in heights]
+    if padded:
+        plans = [p for p in plans if p.head_ratio <= (geo.head_target + geo.head_max) / 2 + 1e-9]
     return min(
         plans,
         key=lambda p: (round(p.overflow, 6), max(min_height - p.height, 0.0), abs(p.head_ratio - geo.head_target)),
@@ -114,21 +122,50 @@ def render(
     scale: float,
     matrix: np.ndarray,
     size: tuple[int, int],
-    pad_colour: tuple[int, int, int] | None = None,
+    padding: Padding | None = None,
 ) -> np.ndarray:
     """Cut and resample the crop from an image decoded at `scale` (its pixels per source pixel).
 
-    Downscaling is done first with area averaging (no aliasing), on the needed region only;
-    the remaining rotation and sub-pixel shift use bicubic interpolation near 1:1.
+    Without `padding` the crop is inside the frame (edge pixels are repeated for the last
+    fraction of a pixel only). With it, the missing margin continues the backdrop seamlessly by
+    repeating its edge pixels, except where that would stretch the person (hair cut by the top
+    edge): there it is the plain backdrop colour.
     """
+    out = _warp(rgb, scale, matrix, size, cv2.INTER_CUBIC)
+    if padding is None:
+        return out
+    width, height = size
+    to_source = cv2.invertAffineTransform(matrix)
+    ys, xs = np.mgrid[0:height, 0:width]
+    above = (xs * to_source[1, 0] + ys * to_source[1, 1] + to_source[1, 2]) < 0  # above the frame's top
+    person = _warp(padding.person_mask, padding.mask_scale, matrix, size, cv2.INTER_LINEAR) > padding.person_threshold
+    # feather the plain patch so it meets the repeated backdrop without a hard edge
+    plain = cv2.GaussianBlur((above & person).astype(np.float32), (0, 0), 3)[..., None]
+    return (out * (1 - plain) + np.array(padding.colour, np.float32) * plain).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class Padding:
+    colour: tuple[int, int, int]
+    person_mask: np.ndarray  # float 0..1
+    mask_scale: float  # mask pixels per source pixel
+    person_threshold: float
+
+
+def _warp(image: np.ndarray, scale: float, matrix: np.ndarray, size: tuple[int, int], interpolation: int,
+          outside: float | None = None) -> np.ndarray:
+    """`image` (at `scale` pixels per source pixel) through `matrix` into `size`. Downscaling is
+    done first with area averaging (no aliasing), on the needed region only; the remaining
+    rotation and sub-pixel shift interpolate near 1:1. Beyond the image: its edge repeated, or
+    the constant `outside`."""
     width, height = size
     to_source = cv2.invertAffineTransform(matrix)
     corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], float) @ to_source[:, :2].T + to_source[:, 2]
     x0, y0 = np.floor(corners.min(axis=0) * scale).astype(int) - 2
     x1, y1 = np.ceil(corners.max(axis=0) * scale).astype(int) + 2
-    x0, y0 = max(x0, 0), max(y0, 0)
-    x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
-    region = rgb[y0:y1, x0:x1]
+    x0, y0 = min(max(x0, 0), image.shape[1] - 1), min(max(y0, 0), image.shape[0] - 1)
+    x1, y1 = max(min(x1, image.shape[1]), x0 + 1), max(min(y1, image.shape[0]), y0 + 1)
+    region = image[y0:y1, x0:x1]
     k = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))  # output pixels per source pixel
     sx = sy = 1.0
     if k / scale < 0.999:
@@ -144,7 +181,7 @@ def render(
         ]
     )
     full = np.vstack([matrix, [0, 0, 1]]) @ np.vstack([region_to_source, [0, 0, 1]])
-    border = cv2.BORDER_CONSTANT if pad_colour is not None else cv2.BORDER_REPLICATE
+    border = cv2.BORDER_REPLICATE if outside is None else cv2.BORDER_CONSTANT
     return cv2.warpAffine(
-        region, full[:2], (width, height), flags=cv2.INTER_CUBIC, borderMode=border, borderValue=pad_colour or 0
+        region, full[:2], (width, height), flags=interpolation, borderMode=border, borderValue=outside or 0
     )

@@ -16,13 +16,13 @@ import math
 import time
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from . import decode
-from .crop import crop_transform, fits_frame, plan_crop, render
+from .crop import Padding, crop_transform, fits_frame, plan_crop, render
 from .encode import SizeTargetError, fit_to_size
 from .judge import message
-from .measure import view_for
 from .pipeline import Analysis, analyse, check, report_for
 from .profile import DEFAULT_PROFILE, Profile
 from .report import FixInfo, Reason, Report
@@ -78,10 +78,12 @@ def fix_analysis(
         reasons.append(Reason(id="image.resolution", message=text))
     padding = None
     if plan.overflow > 0:
-        padding = _pad_colour(analysis, source, pad)
+        padding = _padding(analysis, source, pad)
         if padding is None:
             text = message(profile, "face.position", "high", lang, "crop_overflow", plan.overflow, 0)
             reasons.append(Reason(id="face.position", message=text))
+        else:  # with background added, the head can sit at the target share
+            plan = plan_crop(face, analysis.photo.width, analysis.photo.height, profile.geometry, out_h, padded=True)
     if reasons:
         return _not_fixed(source, reasons, target)
 
@@ -132,19 +134,29 @@ def _cannot_crop(analysis: Analysis, source: Report) -> list[Reason]:
     return []
 
 
-def _pad_colour(analysis: Analysis, source: Report, allowed: bool) -> tuple[int, int, int] | None:
+def _padding(analysis: Analysis, source: Report, allowed: bool) -> Padding | None:
     """Padding is allowed only when asked for, when the whole face (the mesh: forehead, chin and
     both sides) is in the frame, so only hair and background are missing, and when the
-    background was measured uniform. It is filled with the background's median colour."""
+    background was measured uniform. The margin continues the backdrop (see `crop.render`);
+    above a head cut by the top edge it is the median backdrop colour along that edge, where
+    the padding meets the photo (the median of the whole backdrop would show a seam)."""
     face, photo = analysis.faces.face, analysis.photo
     uniform = source.check("background.uniform")
     x0, y0, x1, y1 = face.box
     face_inside = x0 >= 0 and y0 >= 0 and x1 <= photo.width and y1 <= photo.height
     if not (allowed and face_inside and uniform is not None and uniform.status == "pass"):
         return None
-    view = view_for(analysis.decoded, analysis.faces.person_mask, face, analysis.crop, analysis.profile)
-    colour = np.median(view.rgb[view.background], axis=0)
-    return tuple(int(c) for c in colour)
+    rgb = analysis.decoded.rgb
+    mask = cv2.resize(analysis.faces.person_mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    band = max(int(0.01 * min(rgb.shape[:2])), 2)
+    edge = np.zeros(rgb.shape[:2], bool)
+    edge[:band] = True  # the top edge: the plain patch goes above a head cut by it
+    background = edge & (mask < analysis.profile.person_threshold)
+    if background.sum() < 50:
+        return None
+    colour = tuple(int(c) for c in np.median(rgb[background], axis=0))
+    mask_scale = analysis.faces.person_mask.shape[0] / photo.height
+    return Padding(colour, analysis.faces.person_mask, mask_scale, analysis.profile.person_threshold)
 
 
 def _not_fixed(source: Report, reasons: list[Reason], target: int) -> FixResult:

@@ -146,12 +146,15 @@ def test_every_good_shared_photo_is_fixed_into_a_photo_that_passes_its_geometry(
     assert len(Image.open(io.BytesIO(result.jpeg)).getexif()) == 0
 
 
-def test_the_two_good_photos_the_defaults_refuse_say_why(shared_dir):
+def test_the_two_good_photos_the_defaults_refuse_say_why_and_the_options_fix_them(shared_dir):
     cut = fix((shared_dir / "dev_good_026.jpg").read_bytes())
     small = fix((shared_dir / "dev_good_028.jpg").read_bytes())
     assert [r.id for r in cut.report.fix.reasons] == ["face.position"]
     assert [r.id for r in small.report.fix.reasons] == ["image.resolution"]
     upscaled = fix((shared_dir / "dev_good_028.jpg").read_bytes(), upscale=True)
+    padded = fix((shared_dir / "dev_good_026.jpg").read_bytes(), pad=True)
     assert upscaled.jpeg is not None and upscaled.report.fix.upscaled > 1.5
-    for rule in GEOMETRY_RULES:
-        assert upscaled.report.check(rule).status == "pass"
+    assert padded.jpeg is not None and padded.report.fix.padded
+    for result in (upscaled, padded):
+        for rule in GEOMETRY_RULES:
+            assert result.report.check(rule).status == "pass", (rule, result.report.check(rule))

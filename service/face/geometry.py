@@ -87,7 +87,8 @@ def crown_y(points: np.ndarray, person_mask: np.ndarray | None, crown_range: tup
     mask in a narrow column above the forehead and kept within `crown_range` (in
     forehead-to-chin lengths above the forehead): the mask finds it on bald and short-haired
     heads, and the range stops hair volume from counting as head. When the person runs out of
-    the frame at the top, the middle of the range is used.
+    the frame at the top, the crown is taken at the top of the range: the cautious guess for a
+    cut-off head, and the one a padded fix of that photo will read again.
     """
     forehead, chin = points[FOREHEAD, :2], points[CHIN, :2]
     face_len = float(np.linalg.norm(chin - forehead))
@@ -107,6 +108,6 @@ def crown_y(points: np.ndarray, person_mask: np.ndarray | None, crown_range: tup
     if rows.size == 0:
         return float(guess)
     top = float(rows.min())
-    if top <= 1:  # the person runs out of the frame at the top: the mask cannot say where the crown is
-        return float(guess)
+    if top <= 1:  # the person runs out of the frame at the top: assume the tallest plausible head
+        return float(hi_y)
     return float(np.clip(top, hi_y, lo_y))
