@@ -48,9 +48,8 @@ def _worker_main(conn: Connection) -> None:
     from .errors import PhotoError
     from .face import load_models
     from .fix import fix
-    from .pipeline import check
-    from .profile import load_profile
-    from .web.overlay import overlay_jpeg
+    from .pipeline import analyse, check, report_for
+    from .web.overlay import draw_overlay
 
     load_models()
     conn.send(("ready", os.getpid()))
@@ -73,11 +72,13 @@ def _worker_main(conn: Connection) -> None:
                 result = process_photo(**job.args)
             elif job.kind == "overlay":  # the report, and the photo with what the engine saw drawn on it
                 a = job.args
-                report = check(a["data"], a["profile"], a["lang"])
-                image = None
-                if report.error is None:
-                    profile = load_profile(a["profile"])
-                    image = overlay_jpeg(a["data"], report, profile.max_pixels, profile.geometry.roll_max)
+                try:
+                    analysis = analyse(a["data"], a["profile"])
+                except PhotoError:
+                    report, image = check(a["data"], a["profile"], a["lang"]), None
+                else:  # one decode serves the report and the drawing
+                    report = report_for(analysis, a["lang"])
+                    image = draw_overlay(analysis.decoded, report, analysis.profile.geometry.roll_max)
                 result = {"jpeg": image, "report": report.model_dump(mode="json")}
             elif job.kind == "sleep":  # used by the tests to hold a worker
                 time.sleep(job.args["seconds"])
