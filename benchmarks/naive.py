@@ -21,8 +21,7 @@ def naive_check(data: bytes) -> dict:
     rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))  # full decode
     models = load_models()
     detections = models.detector.detect(as_mp_image(rgb)).detections  # whole full-size frame
-    mask = models.segmenter.segment(as_mp_image(rgb)).confidence_masks[0].numpy_view()
-    mask = cv2.resize(mask.reshape(mask.shape[:2]), (rgb.shape[1], rgb.shape[0]))
+    mask = models.segmenter.run(rgb)  # full-size frame in, full-size mask out
     if not detections:
         return {"faces": 0}
     b = detections[0].bounding_box

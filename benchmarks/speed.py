@@ -1,6 +1,6 @@
 """Speed of `check` and `fix`, single process, against a naive baseline and a decode floor.
 
-    python benchmarks/speed.py [--repeat 15] [--out benchmarks/out/speed.json]
+    python benchmarks/speed.py [--repeat 15] [--cores 1] [--out benchmarks/out/speed.json]
 
 Inputs are generated here from a real face (../shared/photos/dev_good_003.jpg, or
 scikit-image's astronaut when the shared folder is absent): ~12 MP (4000x3000, quality 92,
@@ -215,11 +215,24 @@ def compression_table(face: np.ndarray, budget_kb: int = 40) -> list[dict]:
     return rows
 
 
+def pin_to_cores(count: int) -> list[int]:
+    """Run this process (and OpenCV's thread pool) on the first `count` CPUs it may use."""
+    allowed = sorted(os.sched_getaffinity(0))
+    chosen = allowed[: max(count, 1)]
+    os.sched_setaffinity(0, chosen)
+    cv2.setNumThreads(len(chosen))
+    return chosen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "speed.json")
+    parser.add_argument("--cores", type=int, default=1,
+                        help="CPUs this process may use (default 1: the targets are for a single core; "
+                             "OpenCV would otherwise spread resizes over every core)")
     args = parser.parse_args()
+    cores = pin_to_cores(args.cores)
 
     profile = load_profile()
     face = source_face()
@@ -227,6 +240,7 @@ def main() -> int:
     rows = [bench_input(label, make_input(face, *size, progressive), args.repeat, profile)
             for label, (size, progressive) in INPUTS.items()]
 
+    print(f"cores: {len(cores)} ({', '.join(map(str, cores))})")
     print(f"{'input':18s} {'check':>7s} {'p95':>6s} {'decode':>6s} {'face':>5s} {'meas.':>5s} {'fix':>6s} "
           f"{'naive':>6s} {'floor':>6s} {'ck/floor':>8s} {'fix/floor':>9s} {'naive/ck':>8s} {'MB':>5s}")
     for r in rows:
@@ -257,7 +271,7 @@ def main() -> int:
           f"naive {naive_encodes} encodes, {len(naive_jpeg)} bytes")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"repeat": args.repeat, "rows": rows, "targets": verdicts,
+    args.out.write_text(json.dumps({"repeat": args.repeat, "cores": len(cores), "rows": rows, "targets": verdicts,
                                     "compression": compression,
                                     "budget_60kb": {"ours_encodes": ours.encodes, "ours_bytes": ours.bytes,
                                                     "naive_encodes": naive_encodes, "naive_bytes": len(naive_jpeg)}},

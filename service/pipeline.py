@@ -10,8 +10,6 @@ import math
 import time
 from dataclasses import dataclass, field
 
-import cv2
-import numpy as np
 
 from . import decode
 from .crop import CropPlan, plan_crop
@@ -41,12 +39,10 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE) -> Analysis:
     photo = decode.open_photo(data, profile.max_pixels)
     # One decode serves both stages when the face crop turns out to cover at least
     # `expected_crop_share` of the height: decode for that now instead of twice.
-    rows = max(profile.detection.analysis_height, math.ceil(profile.measure_height / profile.expected_crop_share))
-    decoded = decode.decode_rgb(photo, rows)
+    decoded = decode.decode_rgb(photo, math.ceil(profile.measure_height / profile.expected_crop_share))
     clock.lap("decode")
 
-    small, small_scale = _analysis_image(decoded, profile.detection.analysis_height)
-    faces = analyse_faces(small, small_scale, load_models(), profile.detection)
+    faces = analyse_faces(decoded.rgb, decoded.scale, load_models(), profile.detection)
     clock.lap("face")
 
     values: dict[str, float | None] = {
@@ -99,19 +95,6 @@ def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) ->
         image=ImageInfo(format=photo.format, width=photo.width, height=photo.height, bytes=photo.n_bytes, dpi=photo.dpi),
         timings_ms=timings,
     )
-
-
-def _analysis_image(decoded: decode.DecodedImage, rows: int) -> tuple[np.ndarray, float]:
-    """The image the detector and mesh see, and its pixels per source pixel."""
-    rgb = decoded.rgb
-    # Halve with a Gaussian pyramid while more than halving is left, then bilinear: every pixel
-    # counts (no aliasing) at a fraction of area averaging's cost.
-    while rgb.shape[0] >= 2 * rows:
-        rgb = cv2.pyrDown(rgb)
-    if rgb.shape[0] > rows:
-        shrink = rows / rgb.shape[0]
-        rgb = cv2.resize(rgb, (max(round(rgb.shape[1] * shrink), 1), rows), interpolation=cv2.INTER_LINEAR)
-    return rgb, decoded.scale * rgb.shape[0] / decoded.rgb.shape[0]
 
 
 def _decode_for_measuring(

@@ -66,7 +66,7 @@ class GeometrySpec:
 
 @dataclass(frozen=True)
 class DetectionSettings:
-    analysis_height: int
+    tile_pixels: int
     tile_fractions: tuple[float, ...]
     tile_overlap: float
     min_score: float
@@ -180,7 +180,7 @@ def _build(
             roll_max=geo["roll_max"],
         ),
         detection=DetectionSettings(
-            analysis_height=det["analysis_height"],
+            tile_pixels=det["tile_pixels"],
             tile_fractions=tuple(det["tile_fractions"]),
             tile_overlap=det["tile_overlap"],
             min_score=det["min_score"],

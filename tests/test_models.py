@@ -25,8 +25,9 @@ def test_every_model_file_is_documented_with_origin_and_licence():
 def test_models_load_offline_and_find_a_face(astronaut):
     from service.face import load_models
     from service.face.detect import find_faces
+    from service.face.pyramid import Pyramid
     from service.profile import load_profile
 
-    faces = find_faces(astronaut, load_models(), load_profile().detection)
+    faces = find_faces(Pyramid.build(astronaut, 256), load_models(), load_profile().detection)
     assert len(faces) == 1
     assert faces[0].landmarks.shape == (468, 3)

@@ -1,20 +1,23 @@
 """Face stage: find faces, then describe the main one (mesh, pose, eyes, mouth, chin, crown).
 
-Input is the analysis image (upright sRGB, a few hundred rows); every coordinate that leaves
-this package is converted to source pixels, so later stages never care about the decode scale.
+Input is the decoded image (upright sRGB); each model reads the level of its pyramid it needs.
+Every coordinate that leaves this package is in source pixels, so later stages never care
+about the decode scale; the person mask is the whole frame at the segmenter's ~256 rows
+(users scale it by its own shape).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from ..profile import DetectionSettings
 from .detect import DetectedFace, find_faces
 from .geometry import CHIN, FOREHEAD, Pose, crown_y, eye_centres, eye_openness, head_pose, mouth_gap
-from .models import FaceModels, as_mp_image, load_models
+from .models import FaceModels, load_models
+from .pyramid import Pyramid
+from .segment import INPUT_SIZE as SEGMENTER_ROWS
 
 __all__ = ["FaceAnalysis", "Face", "analyse_faces", "load_models"]
 
@@ -51,45 +54,34 @@ class Face:
 class FaceAnalysis:
     count: int
     face: Face | None  # the largest face, when there is at least one
-    person_mask: np.ndarray  # float32 0..1 at analysis scale: the person (with hair and clothes)
+    person_mask: np.ndarray  # float32 0..1, the whole frame at ~256 rows: the person (with hair and clothes)
     others: tuple[tuple[float, float, float, float], ...]  # boxes of further faces, source pixels
 
 
 def analyse_faces(rgb: np.ndarray, scale: float, models: FaceModels, settings: DetectionSettings) -> FaceAnalysis:
-    """`scale` = analysis pixels per source pixel."""
+    """`rgb` is the decoded image, `scale` its pixels per source pixel."""
+    pyramid = Pyramid.build(rgb, SEGMENTER_ROWS)
     with models.lock:
-        mask = person_mask(rgb, models)
-        faces = find_faces(rgb, models, settings, mask)
+        mask = models.segmenter.run(pyramid.frame)
+        faces = find_faces(pyramid, models, settings, mask)
     if not faces:
         return FaceAnalysis(0, None, mask, ())
-    main = _describe(faces[0], rgb.shape[:2], mask, models, settings, 1.0 / scale)
+    main = _describe(faces[0], mask, pyramid.frame_scale, models, settings, 1.0 / scale)
     others = tuple(tuple(v / scale for v in f.box) for f in faces[1:])
     return FaceAnalysis(len(faces), main, mask, others)
 
 
-SEGMENTER_ROWS = 256  # the model's input size: a larger image only makes MediaPipe resize more
-
-
-def person_mask(rgb: np.ndarray, models: FaceModels) -> np.ndarray:
-    """Person confidence (0..1) at the size of `rgb`; hair and clothes count as the person."""
-    small = rgb
-    if rgb.shape[0] > SEGMENTER_ROWS:
-        width = max(round(rgb.shape[1] * SEGMENTER_ROWS / rgb.shape[0]), 1)
-        small = cv2.resize(rgb, (width, SEGMENTER_ROWS), interpolation=cv2.INTER_LINEAR)
-    result = models.segmenter.segment(as_mp_image(small))
-    mask = result.confidence_masks[0].numpy_view()
-    mask = mask.reshape(mask.shape[0], mask.shape[1])
-    if mask.shape != rgb.shape[:2]:
-        mask = cv2.resize(mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return np.ascontiguousarray(mask, dtype=np.float32)
-
-
 def _describe(
-    found: DetectedFace, size, mask: np.ndarray, models: FaceModels, settings: DetectionSettings, to_source: float
+    found: DetectedFace,
+    mask: np.ndarray,
+    mask_scale: float,
+    models: FaceModels,
+    settings: DetectionSettings,
+    to_source: float,
 ) -> Face:
     points = found.landmarks
     right, left = eye_centres(points)
-    crown = crown_y(points, mask, settings.crown_range)
+    crown = crown_y(points * mask_scale, mask, settings.crown_range) / mask_scale
     return Face(
         box=tuple(v * to_source for v in found.box),
         landmarks=points * to_source,

@@ -21,8 +21,10 @@ import cv2
 import numpy as np
 
 from ..profile import DetectionSettings
-from .mesh import roi_from_box, roi_from_mesh
+from .mesh import INPUT_SIZE as MESH_INPUT_SIZE
+from .mesh import Mesh, Roi, roi_from_box, roi_from_mesh
 from .models import FaceModels, as_mp_image
+from .pyramid import Pyramid
 
 
 @dataclass(frozen=True)
@@ -41,33 +43,34 @@ class DetectedFace:
 
 
 def find_faces(
-    rgb: np.ndarray, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None = None
+    pyramid: Pyramid, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None = None
 ) -> list[DetectedFace]:
-    """All confirmed faces, largest first. `person_mask` (same size as `rgb`) lets the search
-    skip the tiles when only one person is in the frame."""
-    candidates = _non_max_suppression(_candidates(rgb, models, settings, person_mask), settings.nms_iou)
+    """All confirmed faces, largest first, in level-0 pixels of `pyramid`. `person_mask` (the
+    size of `pyramid.frame`) lets the search skip the tiles when only one person is in the frame."""
+    candidates = _non_max_suppression(_candidates(pyramid, models, settings, person_mask), settings.nms_iou)
     faces: list[DetectedFace] = []
     for cand in candidates:
-        face = _confirm(rgb, cand, models, settings)
+        face = _confirm(pyramid, cand, models, settings)
         if face is not None and all(_iou(face.box, f.box) < settings.nms_iou for f in faces):
             faces.append(face)
     return sorted(faces, key=lambda f: -_area(f.box))
 
 
 def _candidates(
-    rgb: np.ndarray, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None
+    pyramid: Pyramid, models: FaceModels, settings: DetectionSettings, person_mask: np.ndarray | None
 ) -> list[Candidate]:
-    height, width = rgb.shape[:2]
-    found = _detect(rgb, 0, 0, models)
+    height, width = pyramid.shape
+    found = _detect(pyramid.frame, 0, 0, pyramid.frame_scale, models)
     short = min(height, width)
-    if person_mask is not None and _alone_in_frame(found, person_mask, settings):
+    if person_mask is not None and _alone_in_frame(found, person_mask, pyramid.frame_scale, settings):
         return [c for c in found if c.score >= settings.min_score]
     for fraction in settings.tile_fractions:
-        size = max(int(short * fraction), 64)
+        level, scale = pyramid.level_for(short * fraction, settings.tile_pixels)
+        size = max(int(min(level.shape[:2]) * fraction), 64)
         step = max(int(size * (1 - settings.tile_overlap)), 1)
-        for y in _starts(height, size, step):
-            for x in _starts(width, size, step):
-                found += _detect(rgb[y : y + size, x : x + size], x, y, models)
+        for y in _starts(level.shape[0], size, step):
+            for x in _starts(level.shape[1], size, step):
+                found += _detect(level[y : y + size, x : x + size], x, y, scale, models)
     min_side = settings.min_face_fraction * short
     return [c for c in found if c.score >= settings.min_score and _side(c.box) >= min_side]
 
@@ -80,24 +83,22 @@ def _starts(length: int, size: int, step: int) -> list[int]:
     return [round(i * (length - size) / (count - 1)) for i in range(count)]
 
 
-def _alone_in_frame(found: list[Candidate], mask: np.ndarray, settings: DetectionSettings) -> bool:
+def _alone_in_frame(found: list[Candidate], mask: np.ndarray, mask_scale: float, settings: DetectionSettings) -> bool:
     """One large, confident face and a person mask with nobody else in it."""
     confident = [c for c in found if c.score >= settings.min_score]
     if len(confident) != 1:
         return False
-    x0, y0, x1, y1 = confident[0].box
+    x0, y0, x1, y1 = (v * mask_scale for v in confident[0].box)
     height, width = mask.shape
-    if _side(confident[0].box) < settings.alone_face_fraction * min(height, width):
+    if _side((x0, y0, x1, y1)) < settings.alone_face_fraction * min(height, width):
         return False
     person = (mask > 0.5).astype(np.uint8)
-    # blobs are counted on a quarter-size copy (the mask came from a 256x256 model anyway)
-    small = person[::4, ::4]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
-    cx, cy = int(np.clip((x0 + x1) / 8, 0, small.shape[1] - 1)), int(np.clip((y0 + y1) / 8, 0, small.shape[0] - 1))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
+    cx, cy = int(np.clip((x0 + x1) / 2, 0, width - 1)), int(np.clip((y0 + y1) / 2, 0, height - 1))
     main = labels[cy, cx]
     if main == 0:
         return False
-    others = 16 * sum(stats[i, cv2.CC_STAT_AREA] for i in range(1, count) if i != main)
+    others = sum(stats[i, cv2.CC_STAT_AREA] for i in range(1, count) if i != main)
     if others > settings.alone_max_other * height * width:
         return False
     # within the main blob: someone standing beside the head shows up as person pixels there
@@ -107,44 +108,55 @@ def _alone_in_frame(found: list[Candidate], mask: np.ndarray, settings: Detectio
     return beside <= settings.alone_max_other * height * width
 
 
-def _detect(tile: np.ndarray, x0: int, y0: int, models: FaceModels) -> list[Candidate]:
+def _detect(tile: np.ndarray, x0: int, y0: int, scale: float, models: FaceModels) -> list[Candidate]:
+    """Detector candidates on `tile`, which sits at (x0, y0) of a level with `scale` level-0
+    pixels per pixel; boxes and eyes come back in level-0 pixels."""
     height, width = tile.shape[:2]
     out = []
     for det in models.detector.detect(as_mp_image(tile)).detections:
         b = det.bounding_box
-        box = (x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height)
-        eyes = tuple((x0 + k.x * width, y0 + k.y * height) for k in det.keypoints[:2])
+        box = tuple(v / scale for v in (x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height))
+        eyes = tuple(((x0 + k.x * width) / scale, (y0 + k.y * height) / scale) for k in det.keypoints[:2])
         out.append(Candidate(box, float(det.categories[0].score), eyes))
     return out
 
 
+def _mesh(pyramid: Pyramid, roi: Roi, models: FaceModels) -> Mesh:
+    """The mesh on the coarsest level that still gives the model its full input size."""
+    level, scale = pyramid.level_for(roi.side, MESH_INPUT_SIZE)
+    mesh = models.mesh.run(level, Roi(roi.cx * scale, roi.cy * scale, roi.side * scale, roi.angle))
+    return Mesh(mesh.points / scale, mesh.presence)
+
+
 def _confirm(
-    rgb: np.ndarray, cand: Candidate, models: FaceModels, settings: DetectionSettings
+    pyramid: Pyramid, cand: Candidate, models: FaceModels, settings: DetectionSettings
 ) -> DetectedFace | None:
     """Run the mesh on the candidate, then once more on the crop its own mesh suggests."""
-    mesh = models.mesh.run(rgb, roi_from_box(cand.box, *cand.eyes, settings.roi_scale))
+    mesh = _mesh(pyramid, roi_from_box(cand.box, *cand.eyes, settings.roi_scale), models)
     if mesh.presence < settings.min_presence:
         return None
-    mesh = models.mesh.run(rgb, roi_from_mesh(mesh.points, settings.roi_scale))
+    mesh = _mesh(pyramid, roi_from_mesh(mesh.points, settings.roi_scale), models)
     points = mesh.points
     box = (points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max())
     if (
         mesh.presence < settings.min_presence
         or _iou(box, cand.box) < settings.confirm_iou
         or not _plausible_mesh(points, settings)
-        or (cand.score < settings.sure_score and _redetect_score(rgb, box, models) < settings.min_redetect_score)
+        or (cand.score < settings.sure_score and _redetect_score(pyramid, box, models, settings) < settings.min_redetect_score)
     ):
         return None
     return DetectedFace(box, cand.score, mesh.presence, points)
 
 
-def _redetect_score(rgb: np.ndarray, box, models: FaceModels) -> float:
+def _redetect_score(pyramid: Pyramid, box, models: FaceModels, settings: DetectionSettings) -> float:
     """Best detector score for a face centred in a crop twice the mesh's size."""
-    height, width = rgb.shape[:2]
-    cx, cy, half = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, _side(box)
-    x0, y0 = int(max(cx - half, 0)), int(max(cy - half, 0))
-    x1, y1 = int(min(cx + half, width)), int(min(cy + half, height))
-    found = _detect(np.ascontiguousarray(rgb[y0:y1, x0:x1]), x0, y0, models)
+    half = _side(box)
+    level, scale = pyramid.level_for(2 * half, settings.tile_pixels)
+    height, width = level.shape[:2]
+    cx, cy = (box[0] + box[2]) / 2 * scale, (box[1] + box[3]) / 2 * scale
+    x0, y0 = int(max(cx - half * scale, 0)), int(max(cy - half * scale, 0))
+    x1, y1 = int(min(cx + half * scale, width)), int(min(cy + half * scale, height))
+    found = _detect(np.ascontiguousarray(level[y0:y1, x0:x1]), x0, y0, scale, models)
     inside = [c.score for c in found if box[0] <= (c.box[0] + c.box[2]) / 2 <= box[2] and box[1] <= (c.box[1] + c.box[3]) / 2 <= box[3]]
     return max(inside, default=0.0)
 

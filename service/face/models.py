@@ -1,6 +1,8 @@
 """The models, loaded once per process from `models/`.
 
-Loading takes ~100 ms and each holds its own graph or interpreter, so a worker keeps one
+The face detector runs in the MediaPipe Tasks API; the mesh and the person segmenter run
+directly in LiteRT (see mesh.py and segment.py for why). Loading takes ~100 ms and each holds
+its own graph or interpreter, so a worker keeps one
 instance for its whole life. None of them is thread-safe: callers in threads hold `lock`.
 """
 
@@ -20,19 +22,19 @@ from mediapipe.tasks.python import BaseOptions, vision
 
 from ..paths import MODELS_DIR
 from .mesh import MeshModel
+from .segment import PersonSegmenter
 
 
 @dataclass
 class FaceModels:
     detector: vision.FaceDetector
     mesh: MeshModel
-    segmenter: vision.ImageSegmenter
+    segmenter: PersonSegmenter
     canonical_face: dict[int, tuple[float, float, float]]
     lock: threading.Lock
 
     def close(self) -> None:
-        for task in (self.detector, self.segmenter):
-            task.close()
+        self.detector.close()
 
 
 def as_mp_image(rgb: np.ndarray) -> mp.Image:
@@ -75,18 +77,11 @@ def _load_models() -> FaceModels:
             min_detection_confidence=0.3,
         )
     )
-    segmenter = vision.ImageSegmenter.create_from_options(
-        vision.ImageSegmenterOptions(
-            base_options=BaseOptions(model_asset_path=_model_path("selfie_segmenter.tflite")),
-            output_confidence_masks=True,
-            output_category_mask=False,
-        )
-    )
     canonical = json.loads((MODELS_DIR / "canonical_face.json").read_text())["landmarks"]
     models = FaceModels(
         detector=detector,
         mesh=MeshModel(_model_path("face_landmark.tflite")),
-        segmenter=segmenter,
+        segmenter=PersonSegmenter(_model_path("selfie_segmenter.tflite")),
         canonical_face={int(k): tuple(v) for k, v in canonical.items()},
         lock=threading.Lock(),
     )

