@@ -12,24 +12,29 @@ def texture(lightness: np.ndarray, mask: np.ndarray, sigma: float = 6.0) -> floa
     The smooth part is a normalised convolution over background pixels only, so the person's
     edge does not leak in and a gentle vignette or light fall-off is not counted as pattern.
     """
-    weights = (mask > 0).astype(np.float32)
+    # even sizes: the half-resolution step below then takes OpenCV's fast exact-2x path
+    rows, cols = lightness.shape[0] // 2 * 2, lightness.shape[1] // 2 * 2
+    if rows < 2 or cols < 2:
+        return 0.0
+    lightness, inside = lightness[:rows, :cols], mask[:rows, :cols] > 0
+    weights = inside.astype(np.float32)
     image = lightness.astype(np.float32) * weights
     # the smooth part is low-pass: estimate it at half resolution (a quarter of the work)
-    half = (max(image.shape[1] // 2, 1), max(image.shape[0] // 2, 1))
+    half = (cols // 2, rows // 2)
     blur_num = cv2.GaussianBlur(cv2.resize(image, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
     blur_den = cv2.GaussianBlur(cv2.resize(weights, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
-    smooth = cv2.resize(blur_num / np.maximum(blur_den, 1e-3), image.shape[1::-1], interpolation=cv2.INTER_LINEAR)
-    detail = (lightness - smooth)[weights > 0]
+    smooth = cv2.resize(blur_num / np.maximum(blur_den, 1e-3), (cols, rows), interpolation=cv2.INTER_LINEAR)
+    detail = (lightness - smooth)[inside]
     return float(np.sqrt(np.mean(detail**2)))
 
 
 def lightness(lab: np.ndarray, mask: np.ndarray) -> float:
-    """Median L* of the background (every other pixel: a median needs no more)."""
-    return float(np.median(lab[::2, ::2, 0][mask[::2, ::2] > 0]))
+    """Median L* of the background."""
+    return float(np.median(lab[..., 0][mask > 0]))
 
 
 def chroma(lab: np.ndarray, mask: np.ndarray) -> float:
     """Median CIELAB chroma of the background (0 = neutral grey or white)."""
-    inside = mask[::2, ::2] > 0
-    a, b = lab[::2, ::2, 1][inside], lab[::2, ::2, 2][inside]
+    inside = mask > 0
+    a, b = lab[..., 1][inside], lab[..., 2][inside]
     return float(np.hypot(np.median(a), np.median(b)))

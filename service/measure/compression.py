@@ -13,8 +13,9 @@ def blockiness(grey: np.ndarray, period: int) -> float:
     phase is tried and the strongest is kept, per axis.
     """
     image = grey.astype(np.float32)
-    return (_axis_ratio(np.abs(np.diff(image, axis=1)).mean(axis=0), period)
-            + _axis_ratio(np.abs(np.diff(image, axis=0)).mean(axis=1), period)) / 2
+    # the jumps are averaged along the block edges: every fourth line along them is plenty
+    return (_axis_ratio(np.abs(np.diff(image[::4], axis=1)).mean(axis=0), period)
+            + _axis_ratio(np.abs(np.diff(image[:, ::4], axis=0)).mean(axis=1), period)) / 2
 
 
 def _axis_ratio(jumps: np.ndarray, period: int) -> float:

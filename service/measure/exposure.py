@@ -23,7 +23,7 @@ def clipped_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
 def white_point(lightness: np.ndarray, mask: np.ndarray) -> float:
     """99th percentile L* of the crop: a well-exposed ID photo has a light background or clothes
     near white, whatever the skin tone, so a low white point means the whole photo is dark."""
-    return float(np.percentile(lightness[::2, ::2][mask[::2, ::2] > 0], 99))
+    return float(np.percentile(lightness[mask > 0], 99))
 
 
 def blown_fraction(rgb: np.ndarray, mask: np.ndarray) -> float:
