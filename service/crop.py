@@ -17,6 +17,7 @@ import numpy as np
 
 from .face import Face
 from .profile import GeometrySpec
+from .resample import shrink
 
 _SIZE_STEPS = 21  # crop sizes tried between head_min and head_max
 
@@ -170,8 +171,7 @@ def _warp(image: np.ndarray, scale: float, matrix: np.ndarray, size: tuple[int, 
     sx = sy = 1.0
     if k / scale < 0.999:
         new_size = (max(round(region.shape[1] * k / scale), 1), max(round(region.shape[0] * k / scale), 1))
-        sx, sy = new_size[0] / region.shape[1], new_size[1] / region.shape[0]
-        region = cv2.resize(region, new_size, interpolation=cv2.INTER_AREA)
+        region, sx, sy = shrink(region, new_size, cv2.INTER_AREA)
     # pixels of the (shrunk) region -> source pixels -> output pixels (area pixel i covers
     # original pixels [i/s, (i+1)/s), so its centre is at (i + 0.5)/s - 0.5)
     region_to_source = np.array(

@@ -2,9 +2,8 @@
 
 The whole-frame models (detector, segmenter) see ~256 rows; the mesh needs the face at 192
 px and detector tiles need ~2x the detector's 128 px. Reading each from the coarsest level
-that still has that many pixels keeps every resample below a factor of two (no aliasing). Each
-halving averages 2x2 blocks (OpenCV's area resize has a fast path for exactly 2x: a quarter
-of `pyrDown`'s time on one core), paid once per photo.
+that still has that many pixels keeps every resample below a factor of two (no aliasing). The
+halvings (`resample.halve`, 2x2 averages) are paid once per photo.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from ..resample import halve
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,7 @@ class Pyramid:
     def build(cls, rgb: np.ndarray, frame_rows: int) -> Pyramid:
         levels = [rgb]
         while levels[-1].shape[0] >= 2 * frame_rows:
-            top = levels[-1]
-            levels.append(cv2.resize(top, (top.shape[1] // 2, top.shape[0] // 2), interpolation=cv2.INTER_AREA))
+            levels.append(halve(levels[-1]))
         top = levels[-1]
         frame = top
         if top.shape[0] > frame_rows:
