@@ -40,6 +40,7 @@ from ..face.geometry import (
 from . import background, colour, compression, exposure, lighting, noise, sharpness
 
 _MIN_REGION = 200  # pixels a region needs before a measurement on it means anything
+_MIN_SPARSE = _MIN_REGION // 4  # the same, counted on every other row and column
 
 
 def _luma_to_lightness() -> np.ndarray:
@@ -97,30 +98,30 @@ def measure_pixels(
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
-        "face_sharpness": _on(full.face, lambda: sharpness.sharpness(lightness, full.face)),
-        "face_lightness": _on(full.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
-        "face_clipped": _on(full.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
-        "white_point": _on(full.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
-        "person_blown": _on(full.person, lambda: exposure.blown_fraction(rgb, sparse.person)),
+        "face_sharpness": _on(sparse.face, lambda: sharpness.sharpness(lightness, full.face)),
+        "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
+        "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
+        "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
+        "person_blown": _on(sparse.person, lambda: exposure.blown_fraction(rgb, sparse.person)),
         "cheek_light_ratio": (
             lighting.shadow_ratio(rgb, sparse.left_cheek, sparse.right_cheek)
-            if min(full.left_cheek.sum(), full.right_cheek.sum()) >= _MIN_REGION
+            if min(sparse.left_cheek.sum(), sparse.right_cheek.sum()) >= _MIN_SPARSE
             else None
         ),
-        "background_texture": _on(full.background, lambda: background.texture(lightness, full.background)),
-        "background_lightness": _on(full.background, lambda: background.lightness(lab, sparse.background)),
-        "background_chroma": _on(full.background, lambda: background.chroma(lab, sparse.background)),
+        "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
+        "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
+        "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
         "noise": noise.noise_sigma(lightness, full.background)
-        if full.background.sum() >= _MIN_REGION
-        else _on(full.face, lambda: noise.noise_sigma(lightness, full.face)),
+        if sparse.background.sum() >= _MIN_SPARSE
+        else _on(sparse.face, lambda: noise.noise_sigma(lightness, full.face)),
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
     return values
 
 
-def _on(region: np.ndarray, measure) -> float | None:
-    """The measure, when the region (at full resolution) is large enough to mean anything."""
-    return measure() if int(region.sum()) >= _MIN_REGION else None
+def _on(sparse_region: np.ndarray, measure) -> float | None:
+    """The measure, when the region is large enough to mean anything (counted sparsely)."""
+    return measure() if int(sparse_region.sum()) >= _MIN_SPARSE else None
 
 
 def view_for(decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, profile: Profile) -> MeasureView:
@@ -218,5 +219,5 @@ def _blockiness(decoded: DecodedImage, crop: CropPlan) -> float | None:
     x1, y1 = min(int(crop.box[2] * s), decoded.rgb.shape[1]), min(int(crop.box[3] * s), decoded.rgb.shape[0])
     if x1 - x0 < 4 * period or y1 - y0 < 4 * period:
         return None
-    grey = cv2.cvtColor(np.ascontiguousarray(decoded.rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(decoded.rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
     return compression.blockiness(grey, period)
