@@ -40,18 +40,29 @@ class Job:
     args: dict[str, Any]
 
 
+def prepare_engine_process() -> None:
+    """Make this process an engine worker: quiet native logs, load the models once, and keep
+    OpenCV to one thread (the pool runs one worker per core; OpenCV's own threads would only
+    fight the other workers for the same cores)."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    import cv2
+
+    from .face import load_models
+
+    cv2.setNumThreads(1)
+    load_models()
+
+
 def _worker_main(conn: Connection) -> None:
     """Runs in the worker process: load the engine, then answer jobs until the pipe closes."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
+    prepare_engine_process()
     from .batch.work import process_photo
     from .compare import compare
     from .errors import PhotoError
-    from .face import load_models
     from .fix import fix
     from .pipeline import analyse, check, report_for
     from .web.overlay import draw_overlay
 
-    load_models()
     conn.send(("ready", os.getpid()))
     while True:
         try:

@@ -93,12 +93,9 @@ def _actor_class():
     @ray.remote(num_cpus=1)
     class BatchActor:
         def __init__(self):
-            import os
+            from service.workers import prepare_engine_process
 
-            os.environ.setdefault("GLOG_minloglevel", "2")
-            from service.face import load_models
-
-            load_models()
+            prepare_engine_process()
 
         def ping(self) -> bool:
             return True
