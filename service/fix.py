@@ -23,7 +23,7 @@ from . import decode
 from .crop import Padding, crop_transform, fits_frame, plan_crop, render
 from .encode import SizeTargetError, fit_to_size
 from .judge import message
-from .pipeline import Analysis, analyse, check, report_for
+from .pipeline import Analysis, Clock, analyse, check, report_for
 from .profile import DEFAULT_PROFILE, Profile
 from .report import FixInfo, Reason, Report
 
@@ -94,11 +94,15 @@ def fix_analysis(
     ):
         angle = 0.0  # leave a strong tilt for the pose check to report; never invent corner pixels
     k = out_h / plan.height
+    clock = Clock(started)
+    clock.lap("source")  # the source analysis, when `fix` ran it; ~0 when the caller had it
     decoded = analysis.decoded
     if decoded.scale < min(k, 1.0):
         decoded = decode.decode_rgb(analysis.photo, math.ceil(analysis.photo.height * min(k, 1.0)))
+        clock.lap("decode")
     matrix = crop_transform(plan, centre, angle, k)
     pixels = render(decoded.rgb, decoded.scale, matrix, (out_w, out_h), padding)
+    clock.lap("render")
 
     try:
         encoded = fit_to_size(
@@ -108,8 +112,10 @@ def fix_analysis(
         text = message(profile, "file.size", "high", lang, "file_bytes", exc.floor_bytes, exc.target)
         detail = f"quality floor {exc.floor}"
         return _not_fixed(source, [Reason(id="file.size", message=text, detail=detail)], target)
+    clock.lap("encode")
 
     report = check(encoded.data, profile, lang, file)
+    clock.lap("verify")
     report.fix = FixInfo(
         written=True,
         width=out_w,
@@ -124,6 +130,7 @@ def fix_analysis(
         source_crop=source.crop.box if source.crop else None,
         decode_scale=decoded.scale,
         ms=round((time.perf_counter() - started) * 1000, 1),
+        timings_ms=clock.laps,
     )
     return FixResult(encoded.data, report)
 

@@ -99,6 +99,9 @@ class FixInfo(BaseModel):
     source_crop: Box | None = None
     decode_scale: float | None = None
     ms: float | None = None
+    timings_ms: dict[str, float] = Field(
+        {}, description="Fix stages: source (the analysis of the photo given), decode (only when finer pixels were needed), render, encode, verify (the check of the written JPEG)"
+    )
 
 
 class Report(BaseModel):

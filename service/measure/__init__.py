@@ -66,8 +66,8 @@ class Regions:
     background: np.ndarray
 
     def every_other(self) -> Regions:
-        """Every other row and column (strided views, nothing is copied)."""
-        return Regions(*(getattr(self, f.name)[::2, ::2] for f in fields(self)))
+        """Every other row and column (copied: contiguous masks index several times faster)."""
+        return Regions(*(np.ascontiguousarray(getattr(self, f.name)[::2, ::2]) for f in fields(self)))
 
 
 @dataclass(frozen=True)

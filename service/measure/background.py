@@ -11,21 +11,21 @@ def texture(lightness: np.ndarray, mask: np.ndarray, sigma: float = 6.0) -> floa
 
     The smooth part is a normalised convolution over background pixels only, so the person's
     edge does not leak in and a gentle vignette or light fall-off is not counted as pattern.
+    Being low-pass, it is estimated at half resolution, and the RMS reads the detail at every
+    other row and column (the same pixels' detail, a quarter of them).
     """
-    # even sizes: the half-resolution step below then takes OpenCV's fast exact-2x path
+    # even sizes: the half-resolution step takes OpenCV's fast exact-2x path
     rows, cols = lightness.shape[0] // 2 * 2, lightness.shape[1] // 2 * 2
     if rows < 2 or cols < 2:
         return 0.0
-    lightness, inside = lightness[:rows, :cols], mask[:rows, :cols] > 0
-    weights = inside.astype(np.float32)
-    image = lightness.astype(np.float32) * weights
-    # the smooth part is low-pass: estimate it at half resolution (a quarter of the work)
+    lightness, weights = lightness[:rows, :cols], (mask[:rows, :cols] > 0).astype(np.float32)
     half = (cols // 2, rows // 2)
-    blur_num = cv2.GaussianBlur(cv2.resize(image, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
+    blur_num = cv2.GaussianBlur(cv2.resize(lightness * weights, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
     blur_den = cv2.GaussianBlur(cv2.resize(weights, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
-    smooth = cv2.resize(blur_num / np.maximum(blur_den, 1e-3), (cols, rows), interpolation=cv2.INTER_LINEAR)
-    detail = (lightness - smooth)[inside]
-    return float(np.sqrt(np.mean(detail**2)))
+    smooth = blur_num / np.maximum(blur_den, 1e-3)  # at half resolution: one value per 2x2 block
+    inside = weights[::2, ::2] > 0
+    detail = (lightness[::2, ::2] - smooth)[inside]
+    return float(np.sqrt(np.mean(detail**2))) if detail.size else 0.0
 
 
 def lightness(lab: np.ndarray, mask: np.ndarray) -> float:
