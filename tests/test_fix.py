@@ -50,6 +50,13 @@ def test_fix_writes_a_clean_id_jpeg_that_passes_its_own_geometry_check(portrait)
         assert result.report.check(rule).status == "pass", result.report.check(rule)
     assert result.report.fix.written and result.report.fix.bytes == len(result.jpeg)
     assert result.report.fix.bytes <= result.report.fix.target_bytes == 5_242_880
+    stages = result.report.fix.timings_ms
+    assert {"source", "render", "encode", "verify"} <= set(stages) and all(v >= 0 for v in stages.values())
+    assert sum(stages.values()) <= result.report.fix.ms + 0.5
+    # the report is the written file's own check: a later check of the file says the same
+    assert check(result.jpeg, lang="en").model_dump(exclude={"timings_ms", "fix"}) == result.report.model_dump(
+        exclude={"timings_ms", "fix"}
+    )
 
 
 def test_fix_levels_a_head_rolled_within_tolerance(portrait):

@@ -31,3 +31,30 @@ def test_models_load_offline_and_find_a_face(astronaut):
     faces = find_faces(Pyramid.build(astronaut, 256), load_models(), load_profile().detection)
     assert len(faces) == 1
     assert faces[0].landmarks.shape == (468, 3)
+
+
+def test_litert_segmenter_gives_the_tasks_segmenter_mask(astronaut):
+    """The person segmenter runs in LiteRT for speed; the mask must be the one MediaPipe's
+    Tasks ImageSegmenter gives for the same model file (input range, stretch, orientation)."""
+    import cv2
+    import mediapipe as mp
+    import numpy as np
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from service.face import load_models
+
+    frame = cv2.resize(astronaut, (256, 256), interpolation=cv2.INTER_AREA)[:, 32:224]  # 256x192, portrait
+    ours = load_models().segmenter.run(frame)
+    options = vision.ImageSegmenterOptions(
+        base_options=BaseOptions(model_asset_path=str(MODELS / "selfie_segmenter.tflite")),
+        output_confidence_masks=True,
+        output_category_mask=False,
+    )
+    with vision.ImageSegmenter.create_from_options(options) as segmenter:
+        result = segmenter.segment(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(frame)))
+        tasks = result.confidence_masks[0].numpy_view().reshape(frame.shape[:2]).copy()
+    assert ours.shape == tasks.shape == frame.shape[:2]
+    a, b = ours > 0.5, tasks > 0.5
+    assert 0.2 < a.mean() < 0.9  # the astronaut is in the mask, the backdrop is not
+    assert (a & b).sum() / (a | b).sum() > 0.97
+    assert float(np.abs(ours - tasks).mean()) < 0.02
