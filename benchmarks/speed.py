@@ -213,7 +213,14 @@ def compression_table(face: np.ndarray, budget_kb: int = 40) -> list[dict]:
 
         encoders["jpegli (pyjpegli)"] = lambda q: pyjpegli.encode(crop.tobytes(), crop.shape[1], crop.shape[0], q)
     except ImportError:
-        pass
+        print("(pyjpegli not installed: no jpegli row)")
+    try:
+        import mozjpeg_lossless_optimization as mozjpeg
+
+        # mozjpeg's lossless pass over our baseline encode: same pixels, its progressive scans
+        encoders["mozjpeg lossless pass (progressive)"] = lambda q: mozjpeg.optimize(pillow(False)(q))
+    except ImportError:
+        print("(mozjpeg-lossless-optimization not installed: no mozjpeg row)")
     rows = []
     for name, encode in encoders.items():
         started = time.perf_counter()
