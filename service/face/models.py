@@ -2,8 +2,8 @@
 
 The face detector runs in the MediaPipe Tasks API; the mesh and the person segmenter run
 directly in LiteRT (see mesh.py and segment.py for why). Loading takes ~100 ms and each holds
-its own graph or interpreter, so a worker keeps one
-instance for its whole life. None of them is thread-safe: callers in threads hold `lock`.
+its own graph or interpreter, so a worker keeps one instance for its whole life. None of them
+is thread-safe: callers in threads hold `lock`.
 """
 
 from __future__ import annotations

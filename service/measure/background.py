@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..resample import halve
+
 
 def texture(lightness: np.ndarray, mask: np.ndarray, sigma: float = 6.0) -> float:
     """RMS L* of background detail: the background minus its own smooth shading.
@@ -14,17 +16,15 @@ def texture(lightness: np.ndarray, mask: np.ndarray, sigma: float = 6.0) -> floa
     Being low-pass, it is estimated at half resolution, and the RMS reads the detail at every
     other row and column (the same pixels' detail, a quarter of them).
     """
-    # even sizes: the half-resolution step takes OpenCV's fast exact-2x path
-    rows, cols = lightness.shape[0] // 2 * 2, lightness.shape[1] // 2 * 2
-    if rows < 2 or cols < 2:
+    if min(lightness.shape[:2]) < 2:
         return 0.0
-    lightness, weights = lightness[:rows, :cols], (mask[:rows, :cols] > 0).astype(np.float32)
-    half = (cols // 2, rows // 2)
-    blur_num = cv2.GaussianBlur(cv2.resize(lightness * weights, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
-    blur_den = cv2.GaussianBlur(cv2.resize(weights, half, interpolation=cv2.INTER_AREA), (0, 0), sigma / 2)
-    smooth = blur_num / np.maximum(blur_den, 1e-3)  # at half resolution: one value per 2x2 block
-    inside = weights[::2, ::2] > 0
-    detail = (lightness[::2, ::2] - smooth)[inside]
+    weights = (mask > 0).astype(np.float32)
+    blur_num = cv2.GaussianBlur(halve(lightness * weights), (0, 0), sigma / 2)
+    blur_den = cv2.GaussianBlur(halve(weights), (0, 0), sigma / 2)
+    smooth = blur_num / np.maximum(blur_den, 1e-3)  # one value per 2x2 block
+    rows, cols = smooth.shape
+    inside = weights[: rows * 2 : 2, : cols * 2 : 2] > 0
+    detail = (lightness[: rows * 2 : 2, : cols * 2 : 2] - smooth)[inside]
     return float(np.sqrt(np.mean(detail**2))) if detail.size else 0.0
 
 
