@@ -25,6 +25,7 @@ class Subject:
     chin_y: float
     crop_height: float  # rows of the proposed 35:45 ID crop
     person_mask: np.ndarray  # float32 0..1, same height and width as the image
+    landmarks: np.ndarray  # (468, 2+) face mesh, source pixels
 
     @property
     def head_height(self) -> float:
@@ -158,6 +159,27 @@ def plain_background(rgb: np.ndarray, subject: Subject, colour: tuple[int, int, 
     backdrop = np.empty_like(rgb)
     backdrop[...] = colour
     return _behind_person(rgb, subject, backdrop)
+
+
+# ---- occlusion -----------------------------------------------------------------------------
+
+_NOSE_BRIDGE = 6  # mesh index: the bridge of the nose, where a face mask's top edge sits
+_JAW = [93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361, 323]
+
+
+def face_mask(rgb: np.ndarray, subject: Subject, colour: tuple[int, int, int]) -> np.ndarray:
+    """A face mask of one colour over nose, mouth and chin: the hull of the nose bridge and the
+    jaw line (ear to ear), lighter at the top and shaded towards the chin like folded fabric."""
+    points = subject.landmarks[:, :2]
+    hull = cv2.convexHull(points[[_NOSE_BRIDGE, *_JAW]].astype(np.float32))
+    inside = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(hull).astype(np.int32)], 1)
+    top, bottom = points[_NOSE_BRIDGE, 1], points[152, 1]
+    rows = np.arange(rgb.shape[0], dtype=np.float32)
+    shade = 1.05 - 0.2 * np.clip((rows - top) / max(bottom - top, 1.0), 0.0, 1.0)
+    fabric = np.array(colour, np.float32)[None, None, :] * shade[:, None, None]
+    alpha = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), 1.5)[..., None]  # a soft edge
+    return _u8(rgb.astype(np.float32) * (1 - alpha) + fabric * alpha)
 
 
 def side_shadow(rgb: np.ndarray, subject: Subject, darkest: float) -> np.ndarray:

@@ -57,6 +57,22 @@ def test_degradation_fails_its_rule(good_face, base_report, name, rule, degrade)
     assert _status(degrade(good_face), rule) == "fail", name
 
 
+def test_a_face_mask_fails_face_covered_and_nothing_else_about_the_face(good_face, base_report):
+    from service import analyse
+
+    assert base_report.check("face.covered").status == "pass"
+    points = analyse(jpeg_bytes(good_face)).faces.face.landmarks[:, :2]
+    below_nose = points[points[:, 1] > points[6, 1]]  # 6: the bridge of the nose
+    hull = cv2.convexHull(below_nose.astype(np.float32))
+    masked = good_face.copy()
+    cv2.fillPoly(masked, [np.round(hull).astype(np.int32)], (160, 195, 225))  # surgical blue
+    report = check(jpeg_bytes(masked), lang="en")
+    assert report.check("face.covered").status == "fail"
+    assert "maseczka" in check(jpeg_bytes(masked), lang="pl").check("face.covered").message
+    for rule in ("face.count", "face.eyes", "image.sharpness", "background.light"):
+        assert report.check(rule).status == base_report.check(rule).status, rule
+
+
 def test_heavy_jpeg_compression_fails_compression(good_face, base_report):
     assert base_report.check("image.compression").status == "pass"
     assert _status(good_face, "image.compression", quality=8) == "fail"

@@ -10,7 +10,7 @@ from .conftest import SHARED, manifest, shared_files
 # rules depend on the file and its crop, which `good_id` does not promise.
 CONTENT_RULES = {
     "image.colour", "face.count", "face.pose", "face.eyes", "face.mouth", "image.sharpness", "image.exposure",
-    "face.lighting", "background.uniform", "background.light", "image.noise", "image.compression",
+    "face.lighting", "face.covered", "background.uniform", "background.light", "image.noise", "image.compression",
 }
 
 
@@ -52,3 +52,10 @@ def test_face_count_is_exact_on_single_person_photos(shared_dir):
     wrong = [(r["file"], _check(r["file"]).faces) for r in rows]
     wrong = [w for w in wrong if w[1] != 1]
     assert not wrong
+
+
+@pytest.mark.parametrize("name", ["dev_noncomp_025.jpg", "dev_noncomp_028.jpg"])
+def test_a_mask_or_a_hand_over_the_mouth_fails_face_covered(shared_dir, name):
+    if not (SHARED / name).is_file():
+        pytest.skip(f"{name} is not in ../shared/photos")
+    assert _check(name).check("face.covered").status == "fail"

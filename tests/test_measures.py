@@ -79,3 +79,20 @@ def test_exposure_and_lighting_measures():
         rgb[:, 50:] = np.round(255 * ((skin / 255) ** 2.2 * 0.5) ** (1 / 2.2))
         assert abs(lighting.shadow_ratio(rgb, left, right) - 0.5) < 0.03
     assert exposure.blown_fraction(white, np.ones((10, 10), bool)) == 1.0
+
+
+def test_lower_face_shift_sees_a_mask_but_not_a_shadow_or_a_beard():
+    from service.measure import occlusion
+
+    skin = np.array([62.0, 14.0, 17.0])  # CIELAB of typical skin
+    lab = np.tile(skin, (100, 100, 1)).astype(np.float32)
+    top, bottom = np.zeros((100, 100), bool), np.zeros((100, 100), bool)
+    top[:40], bottom[60:] = True, True
+    assert occlusion.lower_face_shift(lab, top, bottom) == 0
+    shadow = lab.copy()
+    shadow[60:, :, 0] -= 20  # darker under the nose and chin, same chroma
+    assert occlusion.lower_face_shift(shadow, top, bottom) == 0
+    for mask in ([70.0, -6.0, -18.0], [92.0, 0.0, 1.0]):  # surgical blue, white
+        covered = lab.copy()
+        covered[60:] = mask
+        assert occlusion.lower_face_shift(covered, top, bottom) > 20

@@ -6,7 +6,7 @@ from service.profile import available_profiles, load_profile
 REQUIRED_RULES = {
     "file.format", "file.size", "image.resolution", "image.dpi", "image.colour", "face.count", "face.size",
     "face.position", "face.pose", "face.eyes", "image.sharpness", "image.exposure", "face.lighting",
-    "background.uniform", "background.light",
+    "face.covered", "background.uniform", "background.light",
 }
 
 

@@ -11,6 +11,7 @@ the only place that knows which region each one sees:
 | white_point          | the ID crop                                        |
 | person_blown         | the person (mask), not the background              |
 | cheek_light_ratio    | left vs right cheek, under each eye (skin, not hair) |
+| lower_face_shift     | chin and upper lip vs the skin between the eyes      |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
@@ -29,15 +30,23 @@ from ..face import Face
 from ..profile import Profile
 from ..resample import shrink
 from ..face.geometry import (
+    BETWEEN_BROWS,
+    BETWEEN_EYES,
+    CHIN,
     FACE_OVAL,
     LEFT_EYE_INNER,
     LEFT_EYE_OUTER,
+    LIP_BOTTOM_OUTER,
     LIP_TOP_INNER,
+    LIP_TOP_OUTER,
+    MOUTH_LEFT,
+    MOUTH_RIGHT,
+    NOSE_BASE,
     NOSE_TIP,
     RIGHT_EYE_INNER,
     RIGHT_EYE_OUTER,
 )
-from . import background, colour, compression, exposure, lighting, noise, sharpness
+from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness
 
 _MIN_REGION = 200  # pixels a region needs before a measurement on it means anything
 _MIN_SPARSE = _MIN_REGION // 4  # the same, counted on every other row and column
@@ -64,6 +73,8 @@ class Regions:
     right_cheek: np.ndarray
     person: np.ndarray  # the person mask (hair and clothes included)
     background: np.ndarray
+    between_eyes: np.ndarray  # skin a mask never covers (and hair seldom does)
+    lower_face: np.ndarray  # chin and upper lip: covered by any mask or scarf
 
     def every_other(self) -> Regions:
         """Every other row and column (copied: contiguous masks index several times faster)."""
@@ -106,6 +117,11 @@ def measure_pixels(
         "cheek_light_ratio": (
             lighting.shadow_ratio(rgb, sparse.left_cheek, sparse.right_cheek)
             if min(sparse.left_cheek.sum(), sparse.right_cheek.sum()) >= _MIN_SPARSE
+            else None
+        ),
+        "lower_face_shift": (
+            occlusion.lower_face_shift(lab, sparse.between_eyes, sparse.lower_face)
+            if min(sparse.between_eyes.sum(), sparse.lower_face.sum()) >= _MIN_SPARSE
             else None
         ),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
@@ -158,11 +174,12 @@ def build_view(
     cv2.fillPoly(face_mask, [np.round(points[FACE_OVAL]).astype(np.int32)], 1)
     face_mask &= valid.astype(np.uint8)
     left, right = _cheeks(face_mask, points)
+    between_eyes, lower_face = _occlusion_regions(face_mask, points)
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
     person = (view_mask > person_threshold) & valid
     near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
     back = valid & (near_person == 0)
-    regions = Regions(valid, face_mask > 0, left, right, person, back)
+    regions = Regions(valid, face_mask > 0, left, right, person, back, between_eyes, lower_face)
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other())
 
 
@@ -197,17 +214,42 @@ def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.n
 
     Narrow on purpose: the whole half-face often holds hair over a cheek, which reads as shadow.
     """
-    height, width = face_mask.shape
     nose_y, mouth_y = points[NOSE_TIP, 1], points[LIP_TOP_INNER, 1]
     masks = []
     for outer, inner in ((RIGHT_EYE_OUTER, RIGHT_EYE_INNER), (LEFT_EYE_OUTER, LEFT_EYE_INNER)):
         eye_y = (points[outer, 1] + points[inner, 1]) / 2
-        y0, y1 = eye_y + 0.35 * (nose_y - eye_y), nose_y + 0.3 * (mouth_y - nose_y)
         x0, x1 = sorted((points[outer, 0], points[inner, 0]))
-        box = np.zeros((height, width), bool)
-        box[max(int(y0), 0) : max(int(y1), 0), max(int(x0), 0) : max(int(x1), 0)] = True
+        box = _box(face_mask.shape, x0, eye_y + 0.35 * (nose_y - eye_y), x1, nose_y + 0.3 * (mouth_y - nose_y))
         masks.append(box & (face_mask > 0))
     return masks[0], masks[1]
+
+
+def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Skin between the eyes (two squares, at the nose bridge and between the brows) and the
+    lower face (the chin below the lip, the upper lip below the nose), inside the face oval."""
+    shape = face_mask.shape
+    inside = face_mask > 0
+    eye_distance = float(np.linalg.norm(points[LEFT_EYE_OUTER] - points[RIGHT_EYE_OUTER]))
+    half = 0.12 * eye_distance
+    between = np.zeros(shape, bool)
+    for index in (BETWEEN_EYES, BETWEEN_BROWS):
+        x, y = points[index]
+        between |= _box(shape, x - half, y - half, x + half, y + half)
+    mouth_x0, mouth_x1 = sorted((points[MOUTH_RIGHT, 0], points[MOUTH_LEFT, 0]))
+    width = mouth_x1 - mouth_x0
+    lip_y, chin_y = points[LIP_BOTTOM_OUTER, 1], points[CHIN, 1]
+    nose_y, lip_top_y = points[NOSE_BASE, 1], points[LIP_TOP_OUTER, 1]
+    chin = _box(shape, mouth_x0 + 0.2 * width, lip_y + 0.2 * (chin_y - lip_y), mouth_x1 - 0.2 * width,
+                chin_y - 0.25 * (chin_y - lip_y))
+    upper_lip = _box(shape, mouth_x0 + 0.3 * width, nose_y + 0.2 * (lip_top_y - nose_y), mouth_x1 - 0.3 * width,
+                     lip_top_y - 0.1 * (lip_top_y - nose_y))
+    return between & inside, (chin | upper_lip) & inside
+
+
+def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    out = np.zeros(shape, bool)
+    out[max(int(y0), 0) : max(int(y1), 0), max(int(x0), 0) : max(int(x1), 0)] = True
+    return out
 
 
 def _blockiness(decoded: DecodedImage, crop: CropPlan) -> float | None:
