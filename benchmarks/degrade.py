@@ -182,6 +182,22 @@ def face_mask(rgb: np.ndarray, subject: Subject, colour: tuple[int, int, int]) -
     return _u8(rgb.astype(np.float32) * (1 - alpha) + fabric * alpha)
 
 
+def dark_glasses(rgb: np.ndarray, subject: Subject, colour: tuple[int, int, int]) -> np.ndarray:
+    """Two lens-shaped ellipses over the eyes (1.7 eye widths wide, 1.2 tall) and a bridge."""
+    points = subject.landmarks[:, :2]
+    out = rgb.copy()
+    centres = []
+    for outer, inner in ((33, 133), (263, 362)):  # mesh indices of the eye corners
+        centre = (points[outer] + points[inner]) / 2
+        width = float(np.linalg.norm(points[outer] - points[inner]))
+        axes = (int(round(0.85 * width)), int(round(0.6 * width)))
+        cv2.ellipse(out, (int(round(centre[0])), int(round(centre[1]))), axes, 0, 0, 360, colour, -1)
+        centres.append(centre)
+    thickness = max(int(round(0.05 * subject.eye_distance)), 1)
+    cv2.line(out, tuple(int(round(v)) for v in centres[0]), tuple(int(round(v)) for v in centres[1]), colour, thickness)
+    return out
+
+
 def side_shadow(rgb: np.ndarray, subject: Subject, darkest: float) -> np.ndarray:
     """One side of the image (and so of the face) darkened to `darkest`, with a soft edge.
 

@@ -62,8 +62,9 @@ def test_a_face_mask_fails_face_covered_and_nothing_else_about_the_face(good_fac
 
     assert base_report.check("face.covered").status == "pass"
     points = analyse(jpeg_bytes(good_face)).faces.face.landmarks[:, :2]
-    below_nose = points[points[:, 1] > points[6, 1]]  # 6: the bridge of the nose
-    hull = cv2.convexHull(below_nose.astype(np.float32))
+    # the bridge of the nose (6) and the jaw line from ear to ear (mesh indices)
+    jaw = [6, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361, 323]
+    hull = cv2.convexHull(points[jaw].astype(np.float32))
     masked = good_face.copy()
     cv2.fillPoly(masked, [np.round(hull).astype(np.int32)], (160, 195, 225))  # surgical blue
     report = check(jpeg_bytes(masked), lang="en")
@@ -71,6 +72,20 @@ def test_a_face_mask_fails_face_covered_and_nothing_else_about_the_face(good_fac
     assert "maseczka" in check(jpeg_bytes(masked), lang="pl").check("face.covered").message
     for rule in ("face.count", "face.eyes", "image.sharpness", "background.light"):
         assert report.check(rule).status == base_report.check(rule).status, rule
+
+
+def test_dark_glasses_fail_face_eyes(good_face, base_report):
+    from service import analyse
+
+    assert base_report.check("face.eyes").status == "pass"
+    points = analyse(jpeg_bytes(good_face)).faces.face.landmarks[:, :2]
+    glasses = good_face.copy()
+    for outer, inner in ((33, 133), (263, 362)):  # the corners of each eye
+        centre, width = (points[outer] + points[inner]) / 2, float(np.linalg.norm(points[outer] - points[inner]))
+        cv2.ellipse(glasses, tuple(int(v) for v in centre), (int(0.85 * width), int(0.6 * width)), 0, 0, 360, (25, 25, 30), -1)
+    report = check(jpeg_bytes(glasses), lang="en")
+    assert report.check("face.eyes").status == "fail"
+    assert report.check("face.eyes").measure == "eye_light_ratio"
 
 
 def test_heavy_jpeg_compression_fails_compression(good_face, base_report):

@@ -59,3 +59,10 @@ def test_a_mask_or_a_hand_over_the_mouth_fails_face_covered(shared_dir, name):
     if not (SHARED / name).is_file():
         pytest.skip(f"{name} is not in ../shared/photos")
     assert _check(name).check("face.covered").status == "fail"
+
+
+@pytest.mark.parametrize("name", ["dev_noncomp_003.png", "dev_noncomp_029.jpg"])
+def test_dark_glasses_fail_face_eyes(shared_dir, name):
+    if not (SHARED / name).is_file():
+        pytest.skip(f"{name} is not in ../shared/photos")
+    assert _check(name).check("face.eyes").status == "fail"

@@ -10,7 +10,7 @@ def _values(**overrides):
         "pitch_abs": 2.0, "roll_abs": 1.0, "eye_openness": 0.35, "mouth_gap": 0.02, "colour_variation": 4.0,
         "face_sharpness": 0.35, "face_lightness": 55.0, "face_clipped": 0.0, "white_point": 90.0,
         "cheek_light_ratio": 0.95, "person_blown": 0.0, "background_texture": 0.5, "background_lightness": 85.0,
-        "background_chroma": 2.0, "noise": 0.1, "blockiness": 1.3, "lower_face_shift": 3.0,
+        "background_chroma": 2.0, "noise": 0.1, "blockiness": 1.3, "lower_face_shift": 3.0, "eye_light_ratio": 0.9,
     }
     return values | overrides
 

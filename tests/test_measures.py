@@ -96,3 +96,21 @@ def test_lower_face_shift_sees_a_mask_but_not_a_shadow_or_a_beard():
         covered = lab.copy()
         covered[60:] = mask
         assert occlusion.lower_face_shift(covered, top, bottom) > 20
+
+
+def test_eye_light_ratio_sees_dark_glasses_but_not_a_shadow_on_one_side():
+    from service.measure import occlusion
+
+    rgb = np.full((60, 120, 3), 170, np.uint8)  # skin
+    between = np.zeros((60, 120), bool)
+    between[20:40, 50:70] = True
+    right, left = np.zeros((60, 120), bool), np.zeros((60, 120), bool)
+    right[20:40, 10:45], left[20:40, 75:110] = True, True
+    rgb[28:32, 15:40] = rgb[28:32, 80:105] = 235  # the whites of open eyes
+    assert occlusion.eye_light_ratio(rgb, between, right, left) > 1
+    shaded = rgb.copy()
+    shaded[:, :48] //= 3  # one side of the face in shadow
+    assert occlusion.eye_light_ratio(shaded, between, right, left) > 1
+    glasses = rgb.copy()
+    glasses[right] = glasses[left] = 25
+    assert occlusion.eye_light_ratio(glasses, between, right, left) < 0.05

@@ -12,6 +12,7 @@ the only place that knows which region each one sees:
 | person_blown         | the person (mask), not the background              |
 | cheek_light_ratio    | left vs right cheek, under each eye (skin, not hair) |
 | lower_face_shift     | chin and upper lip vs the skin between the eyes      |
+| eye_light_ratio      | around each eye vs the skin between the eyes         |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
@@ -36,6 +37,8 @@ from ..face.geometry import (
     FACE_OVAL,
     LEFT_EYE_INNER,
     LEFT_EYE_OUTER,
+    LEFT_EYE_TOP,
+    LEFT_EYE_BOTTOM,
     LIP_BOTTOM_OUTER,
     LIP_TOP_INNER,
     LIP_TOP_OUTER,
@@ -45,6 +48,8 @@ from ..face.geometry import (
     NOSE_TIP,
     RIGHT_EYE_INNER,
     RIGHT_EYE_OUTER,
+    RIGHT_EYE_TOP,
+    RIGHT_EYE_BOTTOM,
 )
 from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness
 
@@ -75,6 +80,8 @@ class Regions:
     background: np.ndarray
     between_eyes: np.ndarray  # skin a mask never covers (and hair seldom does)
     lower_face: np.ndarray  # chin and upper lip: covered by any mask or scarf
+    right_eye: np.ndarray  # each eye and the skin around it that a lens would cover
+    left_eye: np.ndarray
 
     def every_other(self) -> Regions:
         """Every other row and column (copied: contiguous masks index several times faster)."""
@@ -122,6 +129,11 @@ def measure_pixels(
         "lower_face_shift": (
             occlusion.lower_face_shift(lab, sparse.between_eyes, sparse.lower_face)
             if min(sparse.between_eyes.sum(), sparse.lower_face.sum()) >= _MIN_SPARSE
+            else None
+        ),
+        "eye_light_ratio": (
+            occlusion.eye_light_ratio(rgb, sparse.between_eyes, sparse.right_eye, sparse.left_eye)
+            if min(sparse.between_eyes.sum(), sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
             else None
         ),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
@@ -175,11 +187,12 @@ def build_view(
     face_mask &= valid.astype(np.uint8)
     left, right = _cheeks(face_mask, points)
     between_eyes, lower_face = _occlusion_regions(face_mask, points)
+    right_eye, left_eye = _eye_surrounds(face_mask.shape, points)
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
     person = (view_mask > person_threshold) & valid
     near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
     back = valid & (near_person == 0)
-    regions = Regions(valid, face_mask > 0, left, right, person, back, between_eyes, lower_face)
+    regions = Regions(valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye)
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other())
 
 
@@ -244,6 +257,19 @@ def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.nd
     upper_lip = _box(shape, mouth_x0 + 0.3 * width, nose_y + 0.2 * (lip_top_y - nose_y), mouth_x1 - 0.3 * width,
                      lip_top_y - 0.1 * (lip_top_y - nose_y))
     return between & inside, (chin | upper_lip) & inside
+
+
+def _eye_surrounds(shape: tuple[int, int], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each eye with the lids and skin a lens covers: 1.2 eye widths wide, 0.7 tall."""
+    boxes = []
+    for outer, inner, top, bottom in (
+        (RIGHT_EYE_OUTER, RIGHT_EYE_INNER, RIGHT_EYE_TOP, RIGHT_EYE_BOTTOM),
+        (LEFT_EYE_OUTER, LEFT_EYE_INNER, LEFT_EYE_TOP, LEFT_EYE_BOTTOM),
+    ):
+        x0, x1 = sorted((points[outer, 0], points[inner, 0]))
+        width, centre_y = x1 - x0, (points[top, 1] + points[bottom, 1]) / 2
+        boxes.append(_box(shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width))
+    return boxes[0], boxes[1]
 
 
 def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

@@ -11,10 +11,11 @@ def shadow_ratio(rgb: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
     In linear light a shadow is a factor, whatever the skin tone: a side light that halves the
     light on one cheek gives 0.5 on pale and dark skin alike (an L* difference would not).
     """
-    a, b = _median_luminance(rgb[left > 0]), _median_luminance(rgb[right > 0])
+    a, b = float(np.median(luminance(rgb[left > 0]))), float(np.median(luminance(rgb[right > 0])))
     return min(a, b) / max(a, b, 1e-6)
 
 
-def _median_luminance(pixels: np.ndarray) -> float:
+def luminance(pixels: np.ndarray) -> np.ndarray:
+    """Linear luminance (0..1) of 8-bit sRGB pixels (gamma 2.2), one value per pixel."""
     linear = (pixels.astype(np.float32) * (1 / 255.0)) ** 2.2
-    return float(np.median(linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)))
+    return linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
