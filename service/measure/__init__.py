@@ -187,7 +187,7 @@ def build_view(
     face_mask &= valid.astype(np.uint8)
     left, right = _cheeks(face_mask, points)
     between_eyes, lower_face = _occlusion_regions(face_mask, points)
-    right_eye, left_eye = _eye_surrounds(face_mask.shape, points)
+    right_eye, left_eye = _eye_surrounds(face_mask, points)
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
     person = (view_mask > person_threshold) & valid
     near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
@@ -259,8 +259,9 @@ def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.nd
     return between & inside, (chin | upper_lip) & inside
 
 
-def _eye_surrounds(shape: tuple[int, int], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each eye with the lids and skin a lens covers: 1.2 eye widths wide, 0.7 tall."""
+def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each eye with the lids and skin a lens covers (1.2 eye widths wide, 0.7 tall), inside
+    the face oval."""
     boxes = []
     for outer, inner, top, bottom in (
         (RIGHT_EYE_OUTER, RIGHT_EYE_INNER, RIGHT_EYE_TOP, RIGHT_EYE_BOTTOM),
@@ -268,7 +269,8 @@ def _eye_surrounds(shape: tuple[int, int], points: np.ndarray) -> tuple[np.ndarr
     ):
         x0, x1 = sorted((points[outer, 0], points[inner, 0]))
         width, centre_y = x1 - x0, (points[top, 1] + points[bottom, 1]) / 2
-        boxes.append(_box(shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width))
+        box = _box(face_mask.shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width)
+        boxes.append(box & (face_mask > 0))
     return boxes[0], boxes[1]
 
 
