@@ -15,7 +15,10 @@ def shadow_ratio(rgb: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
     return min(a, b) / max(a, b, 1e-6)
 
 
+_LINEAR = ((np.arange(256, dtype=np.float64) / 255.0) ** 2.2).astype(np.float32)  # 8-bit value -> linear light
+_LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+
 def luminance(pixels: np.ndarray) -> np.ndarray:
     """Linear luminance (0..1) of 8-bit sRGB pixels (gamma 2.2), one value per pixel."""
-    linear = (pixels.astype(np.float32) * (1 / 255.0)) ** 2.2
-    return linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    return _LINEAR[pixels] @ _LUMA_WEIGHTS
