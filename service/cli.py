@@ -1,9 +1,9 @@
 """The `idphoto` command line. Other tools call it: keep the names, flags and exit codes stable.
 
-    idphoto check FILE... [--profile NAME] [--lang pl|en] [--json]
-    idphoto fix IN -o OUT [--profile NAME] [--max-kb N] [--width PX] [--pad] [--upscale] [--lang pl|en] [--json]
+    idphoto check FILE... [--profile NAME] [--child] [--lang pl|en] [--json]
+    idphoto fix IN -o OUT [--profile NAME] [--child] [--max-kb N] [--width PX] [--pad] [--upscale] [--lang pl|en] [--json]
     idphoto serve [--host HOST] [--port PORT] [--workers N]
-    idphoto batch SOURCE... --out DIR [--profile NAME] [--workers N] [--engine local|ray] [--ray-address ADDR] [--fix]
+    idphoto batch SOURCE... --out DIR [--profile NAME] [--child] [--workers N] [--engine local|ray] [--ray-address ADDR] [--fix]
 
 Exit codes: 0 every input was read (check) / a photo was written (fix); 2 an input was
 unreadable (or a usage error); 3 fix: the photo cannot be fixed (the reasons are printed).
@@ -20,11 +20,15 @@ from pathlib import Path
 from .errors import ErrorCode, PhotoError
 from .fix import fix
 from .pipeline import check
-from .profile import DEFAULT_PROFILE, available_profiles, load_profile
+from .profile import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
 from .report import ErrorInfo, Report
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_FIXABLE = 0, 2, 3
 _MARK = {"pass": "✓", "warn": "!", "fail": "✗"}
+_CHILD_HELP = (
+    "the student is a child (e-legitymacja: under 11): the crop uses the profile's child geometry, "
+    "whose eye line may sit lower (from 15 mm above the bottom edge)"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         load_profile(args.profile)
     except PhotoError as exc:
         parser.error(exc.message)
+    except ProfileError as exc:  # a broken rules file: say what is wrong, no traceback
+        parser.error(str(exc))
     return args.command(args)
 
 
@@ -70,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     batch_cmd.add_argument("--out", required=True, type=Path, metavar="DIR", help="where results and reports go")
     batch_cmd.add_argument("--profile", default=DEFAULT_PROFILE, help=f"rule profile ({', '.join(available_profiles())})")
     batch_cmd.add_argument("--lang", choices=("pl", "en"), default="pl", help="language of the hints (default pl)")
+    batch_cmd.add_argument("--child", action="store_true", help=_CHILD_HELP + " for every photo of the batch")
     batch_cmd.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
     batch_cmd.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes or a Ray cluster")
     batch_cmd.add_argument("--ray-address", help="Ray cluster address (default: start Ray locally)")
@@ -92,7 +99,7 @@ def _batch(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(
             args.sources, args.out, args.profile, args.lang, args.workers, args.engine, args.ray_address, args.fix,
-            args.timeout,
+            args.timeout, child=args.child,
         )
     except SourceError as exc:
         print(f"idphoto batch: {exc}", file=sys.stderr)
@@ -132,6 +139,7 @@ def _positive_int(text: str) -> int:
 
 def _common(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--profile", default=DEFAULT_PROFILE, help=f"rule profile ({', '.join(available_profiles())})")
+    cmd.add_argument("--child", action="store_true", help=_CHILD_HELP)
     cmd.add_argument("--lang", choices=("pl", "en"), default="pl", help="language of the messages (default pl)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object per input, one per line")
 
@@ -139,7 +147,7 @@ def _common(cmd: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace) -> int:
     exit_code = EXIT_OK
     for name in args.files:
-        report = _check_file(name, args.profile, args.lang)
+        report = _check_file(name, args.profile, args.lang, args.child)
         if report.error is not None:
             exit_code = EXIT_UNREADABLE
         print(to_json_line(report) if args.json else summary(report), flush=True)
@@ -150,7 +158,9 @@ def _fix(args: argparse.Namespace) -> int:
     data, report = _read(args.input, args.profile, args.lang)
     if report is None:
         try:
-            result = fix(data, args.profile, args.max_kb, args.width, args.pad, args.lang, args.input, args.upscale)
+            result = fix(
+                data, args.profile, args.max_kb, args.width, args.pad, args.lang, args.input, args.upscale, args.child
+            )
         except PhotoError as exc:
             error = ErrorInfo(code=exc.code, message=exc.message)
             report = Report(file=args.input, profile=args.profile, lang=args.lang, error=error)
@@ -165,12 +175,12 @@ def _fix(args: argparse.Namespace) -> int:
     return EXIT_OK if report.fix and report.fix.written else EXIT_NOT_FIXABLE
 
 
-def _check_file(name: str, profile: str, lang: str) -> Report:
+def _check_file(name: str, profile: str, lang: str, child: bool = False) -> Report:
     data, report = _read(name, profile, lang)
     if report is not None:
         return report
     try:
-        return check(data, profile=profile, lang=lang, file=name)
+        return check(data, profile=profile, lang=lang, file=name, child=child)
     except Exception as exc:  # an engine bug must not stop the other files or print a traceback
         error = ErrorInfo(code="processing_failed", message=f"The engine failed on this photo ({type(exc).__name__}).")
         return Report(file=name, profile=profile, lang=lang, error=error)

@@ -5,7 +5,8 @@ One function decides the crop for everyone: `check` judges `face.size`, `face.po
 head (crown to chin) at `head_min`..`head_max` of the height, sliding within the eye-line
 band and the centring tolerance, it prefers, in this order: one inside the frame, one with
 at least `min_height` source rows (so the output needs no upscaling), and the head share
-closest to `head_target`.
+closest to `head_target`. The caller passes the profile's geometry for the photo
+(`Profile.geometry_for(child)`: a child's eye line may sit lower).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class CropPlan:
     overflow: float  # largest distance the box leaves the frame, as a share of its height
     head_ratio_needed: float  # head share of the largest 35:45 crop that fits the frame at all
     eye_line: float  # eye line above the bottom edge, share of the height
+    child: bool = False  # planned with the child geometry (a lower eye line allowed)
 
     @property
     def height(self) -> float:
@@ -90,6 +92,7 @@ def _place(face: Face, height: float, frame_w: int, frame_h: int, geo: GeometryS
         overflow=overflow,
         head_ratio_needed=needed,
         eye_line=(box[3] - face.eye_y) / height,
+        child=geo.child,
     )
 
 

@@ -43,10 +43,12 @@ def fix(
     lang: str = "pl",
     file: str | None = None,
     upscale: bool = False,
+    child: bool = False,
 ) -> FixResult:
-    """Raises PhotoError when the bytes cannot be read at all."""
+    """Raises PhotoError when the bytes cannot be read at all. `child`: plan the crop (and check
+    the result) with the profile's child geometry."""
     started = time.perf_counter()
-    analysis = analyse(data, profile)
+    analysis = analyse(data, profile, child)
     return fix_analysis(analysis, report_for(analysis, lang, file), max_kb, width, pad, lang, file, upscale, started)
 
 
@@ -61,18 +63,19 @@ def fix_analysis(
     upscale: bool = False,
     started: float | None = None,
 ) -> FixResult:
-    """Auto-fix from an analysis the caller already has (and its report), e.g. in a batch."""
+    """Auto-fix from an analysis the caller already has (and its report), e.g. in a batch. The
+    crop is planned with the analysis's geometry (the child one when it was analysed as a child)."""
     started = time.perf_counter() if started is None else started
-    profile = analysis.profile
+    profile, geometry = analysis.profile, analysis.geometry
     out_w = width or profile.output.width
-    out_h = round(out_w / profile.geometry.aspect)
+    out_h = round(out_w / geometry.aspect)
     target = min(max_kb * 1024 if max_kb else profile.output.max_bytes, profile.output.max_bytes)
 
     reasons = _cannot_crop(analysis, source)
     if reasons:
         return _not_fixed(source, reasons, target)
     face = analysis.faces.face
-    plan = plan_crop(face, analysis.photo.width, analysis.photo.height, profile.geometry, out_h)
+    plan = plan_crop(face, analysis.photo.width, analysis.photo.height, geometry, out_h)
     if plan.height < out_h and not upscale:
         text = message(profile, "image.resolution", "low", lang, "crop_height_px", plan.height, out_h)
         reasons.append(Reason(id="image.resolution", message=text))
@@ -83,13 +86,13 @@ def fix_analysis(
             text = message(profile, "face.position", "high", lang, "crop_overflow", plan.overflow, 0)
             reasons.append(Reason(id="face.position", message=text))
         else:  # with background added, the head can sit at the target share
-            plan = plan_crop(face, analysis.photo.width, analysis.photo.height, profile.geometry, out_h, padded=True)
+            plan = plan_crop(face, analysis.photo.width, analysis.photo.height, geometry, out_h, padded=True)
     if reasons:
         return _not_fixed(source, reasons, target)
 
     angle = plan.angle
     centre = ((face.right_eye[0] + face.left_eye[0]) / 2, face.eye_y)
-    if abs(angle) > profile.geometry.roll_max or (
+    if abs(angle) > geometry.roll_max or (
         padding is None and not fits_frame(plan, centre, angle, analysis.photo.width, analysis.photo.height)
     ):
         angle = 0.0  # leave a strong tilt for the pose check to report; never invent corner pixels
@@ -114,7 +117,7 @@ def fix_analysis(
         return _not_fixed(source, [Reason(id="file.size", message=text, detail=detail)], target)
     clock.lap("encode")
 
-    report = check(encoded.data, profile, lang, file)
+    report = check(encoded.data, profile, lang, file, analysis.child)
     clock.lap("verify")
     report.fix = FixInfo(
         written=True,

@@ -1,7 +1,8 @@
 """The pipeline: decode -> face -> crop plan -> measure -> judge. One path for every caller.
 
 `analyse` returns everything later stages need (auto-fix cuts `analysis.crop` from
-`analysis.decoded`); `check` turns an analysis into the report.
+`analysis.decoded`); `check` turns an analysis into the report. `child` (said by the caller:
+the engine cannot tell a child's age) plans the crop with the profile's child geometry.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .errors import PhotoError
 from .face import FaceAnalysis, analyse_faces, load_models
 from .judge import judge
 from .measure import measure_pixels
-from .profile import DEFAULT_PROFILE, Profile, load_profile
+from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, load_profile
 from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, Pose, Report
 
 
@@ -30,10 +31,17 @@ class Analysis:
     crop: CropPlan | None
     values: dict[str, float | None]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    child: bool = False  # the caller said the student is a child: the crop used the child geometry
+
+    @property
+    def geometry(self) -> GeometrySpec:
+        """The geometry the crop was planned with (auto-fix plans with the same)."""
+        return self.profile.geometry_for(self.child)
 
 
-def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE) -> Analysis:
-    """Raises PhotoError when the bytes cannot be read as a photo."""
+def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE, child: bool = False) -> Analysis:
+    """Raises PhotoError when the bytes cannot be read as a photo. `child`: the student is a
+    child (up to the profile's `child_max_age`), whose eye line may sit lower in the crop."""
     profile = load_profile(profile) if isinstance(profile, str) else profile
     clock = Clock()
     photo = decode.open_photo(data, profile.max_pixels)
@@ -53,23 +61,27 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE) -> Analysis:
     }
     crop = None
     if faces.face is not None:
-        crop = plan_crop(faces.face, photo.width, photo.height, profile.geometry, profile.output.height)
+        crop = plan_crop(faces.face, photo.width, photo.height, profile.geometry_for(child), profile.output.height)
         clock.lap("crop")
         decoded = _decode_for_measuring(photo, decoded, crop, profile)
         clock.lap("decode")
         values |= _geometry_values(faces, crop)
         values |= measure_pixels(decoded, faces.person_mask, faces.face, crop, profile, photo.format == "JPEG")
         clock.lap("measure")
-    return Analysis(profile, photo, decoded, faces, crop, values, clock.laps)
+    return Analysis(profile, photo, decoded, faces, crop, values, clock.laps, child)
 
 
 def check(
-    data: bytes, profile: Profile | str = DEFAULT_PROFILE, lang: str = "pl", file: str | None = None
+    data: bytes,
+    profile: Profile | str = DEFAULT_PROFILE,
+    lang: str = "pl",
+    file: str | None = None,
+    child: bool = False,
 ) -> Report:
     """The report for one photo. Unreadable input gives a report with `error`, never an exception."""
     profile_name = profile if isinstance(profile, str) else profile.name
     try:
-        analysis = analyse(data, profile)
+        analysis = analyse(data, profile, child)
     except PhotoError as exc:
         return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code=exc.code, message=exc.message))
     return report_for(analysis, lang, file)
@@ -144,6 +156,7 @@ def _crop_info(crop: CropPlan) -> CropInfo:
         head_ratio=round(crop.head_ratio, 3),
         eye_line=round(crop.eye_line, 3),
         fits_frame=crop.overflow <= 0,
+        child=crop.child,
     )
 
 

@@ -61,6 +61,11 @@ class CropInfo(BaseModel):
     head_ratio: float = Field(description="Chin-to-crown height / crop height")
     eye_line: float = Field(description="Eye line above the bottom edge / crop height")
     fits_frame: bool
+    child: bool = Field(
+        False,
+        description="Planned with the profile's child geometry (the caller said the student is a child, e.g. "
+        "under 11: eye line from 15 mm above the bottom edge instead of 20 mm)",
+    )
 
 
 class ImageInfo(BaseModel):

@@ -77,19 +77,21 @@ def _worker_main(conn: Connection) -> None:
                 result = {"jpeg": fixed.jpeg, "report": fixed.report.model_dump(mode="json")}
             elif job.kind == "compare":
                 a = job.args
-                reports = [check(a[side], a["profile"], a["lang"]) for side in ("current", "new")]
+                child = a.get("child", False)  # the same student in both photos
+                reports = [check(a[side], a["profile"], a["lang"], child=child) for side in ("current", "new")]
                 result = compare(*reports, lang=a["lang"]).model_dump(mode="json")
             elif job.kind == "batch":
                 result = process_photo(**job.args)
             elif job.kind == "overlay":  # the report, and the photo with what the engine saw drawn on it
                 a = job.args
+                child = a.get("child", False)
                 try:
-                    analysis = analyse(a["data"], a["profile"])
+                    analysis = analyse(a["data"], a["profile"], child)
                 except PhotoError:
-                    report, image = check(a["data"], a["profile"], a["lang"]), None
+                    report, image = check(a["data"], a["profile"], a["lang"], child=child), None
                 else:  # one decode serves the report and the drawing
                     report = report_for(analysis, a["lang"])
-                    image = draw_overlay(analysis.decoded, report, analysis.profile.geometry.roll_max)
+                    image = draw_overlay(analysis.decoded, report, analysis.geometry.roll_max)
                 result = {"jpeg": image, "report": report.model_dump(mode="json")}
             elif job.kind == "sleep":  # used by the tests to hold a worker
                 time.sleep(job.args["seconds"])

@@ -256,3 +256,29 @@ def test_check_can_carry_the_overlay_in_the_same_engine_run(client, portrait_jpe
     assert (drawn["verdict"], drawn["score"]) == (plain["verdict"], plain["score"])
     image = Image.open(io.BytesIO(base64.b64decode(drawn["overlay_base64"])))
     assert image.format == "JPEG" and max(image.size) <= 800
+
+
+def test_child_query_parameter_on_every_engine_endpoint(client, astronaut):
+    from .child_photo import child_framed
+
+    kid = jpeg_bytes(child_framed(astronaut))
+    raw = {"content": kid, "headers": {"Content-Type": "image/jpeg"}}
+    as_child = client.post("/v1/check?lang=en&child=true", **raw).json()
+    as_adult = client.post("/v1/check?lang=en", **raw).json()
+    position = {r["crop"]["child"]: next(c for c in r["checks"] if c["id"] == "face.position") for r in (as_child, as_adult)}
+    assert position[True]["status"] == "pass" and position[False]["status"] != "pass"
+    drawn = client.post("/v1/check?child=true&overlay=true", **raw).json()
+    assert drawn["crop"] == as_child["crop"] and drawn["overlay_base64"]
+
+    fixed = client.post(
+        "/v1/fix?child=true", content=kid, headers={"Content-Type": "image/jpeg", "Accept": "application/json"}
+    )
+    assert fixed.status_code == 200 and fixed.json()["crop"]["child"] is True
+    _problem(client.post("/v1/fix", **raw), 422, "not_fixable")  # as an adult the frame is too tight
+
+    overlay = client.post("/v1/overlay?child=true", **raw)
+    assert overlay.status_code == 200 and overlay.headers["x-idphoto-verdict"] == as_child["verdict"]
+    both = {"current": ("a.jpg", kid, "image/jpeg"), "new": ("b.jpg", kid, "image/jpeg")}
+    compared = client.post("/v1/compare?child=true", files=both).json()
+    assert compared["current"]["crop"]["child"] is True and compared["new"]["crop"]["child"] is True
+    _problem(client.post("/v1/check?child=maybe", **raw), 422, "invalid_request")

@@ -207,3 +207,17 @@ def test_a_bad_source_is_a_clear_error_before_any_work(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_child_passes_through_to_every_photo_of_the_batch(tmp_path, astronaut):
+    from .child_photo import child_framed
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "kid.jpg").write_bytes(jpeg_bytes(child_framed(astronaut)))
+    summary = run_batch([str(source)], tmp_path / "out", "e-legitymacja", workers=1, fix=True, child=True)
+    (record,) = read_records(tmp_path / "out" / "results.jsonl")
+    assert record["report"]["crop"]["child"] is True and record["fix"]["written"]
+    assert record["fixed_report"]["crop"]["child"] is True
+    position = next(c for c in record["report"]["checks"] if c["id"] == "face.position")
+    assert position["status"] == "pass" and summary["last_run"]["child"] is True

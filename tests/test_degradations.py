@@ -44,7 +44,9 @@ def base_report(good_face):
 @pytest.mark.parametrize(
     ("name", "rule", "degrade"),
     [
-        ("blur", "image.sharpness", lambda rgb: cv2.GaussianBlur(rgb, (0, 0), 3.0)),
+        # sigma 4 source px is 2.7 px at the 633-row output scale of dev_good_003 (more on the
+        # astronaut): past 2.5, where a person rejects the printed photo
+        ("blur", "image.sharpness", lambda rgb: cv2.GaussianBlur(rgb, (0, 0), 4.0)),
         ("greyscale", "image.colour", _grey),
         ("sepia", "image.colour", _sepia),
         ("underexposed", "image.exposure", lambda rgb: (rgb * 0.3).astype(np.uint8)),

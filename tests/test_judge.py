@@ -8,9 +8,11 @@ def _values(**overrides):
         "is_jpeg": 1.0, "file_bytes": 300_000.0, "dpi": 300.0, "face_count": 1.0, "crop_height_px": 900.0,
         "eye_distance_px": 200.0, "head_ratio_needed": 0.55, "crop_overflow": 0.0, "yaw_abs": 1.0,
         "pitch_abs": 2.0, "roll_abs": 1.0, "eye_openness": 0.35, "mouth_gap": 0.02, "colour_variation": 4.0,
-        "face_sharpness": 0.35, "face_lightness": 55.0, "face_clipped": 0.0, "white_point": 90.0,
+        "blur_px": 1.0, "detail_px": 1.0, "face_lightness": 55.0, "face_clipped": 0.0, "white_point": 90.0,
         "cheek_light_ratio": 0.95, "person_blown": 0.0, "background_texture": 0.5, "background_lightness": 85.0,
         "background_chroma": 2.0, "noise": 0.1, "blockiness": 1.3, "lower_face_shift": 3.0, "eye_light_ratio": 0.9,
+        "eye_glare": 0.0, "eye_floor": 20.0, "forehead_shift": 3.0, "head_top_colour": 2.0, "skin_a": 12.0,
+        "skin_b": 14.0, "skin_texture": 0.4, "background_shade": 0.2, "other_people": 0.0,
     }
     return values | overrides
 
@@ -34,7 +36,7 @@ def test_score_falls_with_more_and_worse_faults_and_agrees_with_the_verdict():
     one_warn = judge(_values(yaw_abs=6.0), profile, "en")
     one_fail = judge(_values(yaw_abs=9.0), profile, "en")
     worse_fail = judge(_values(yaw_abs=30.0), profile, "en")
-    two_fails = judge(_values(yaw_abs=30.0, face_sharpness=0.1), profile, "en")
+    two_fails = judge(_values(yaw_abs=30.0, blur_px=4.0), profile, "en")
     assert one_warn[3] == "review" and one_fail[3] == "reject"
     assert 100 > one_warn[2] > one_fail[2] > worse_fail[2] > two_fails[2]
     assert profile.verdict_caps["reject"] < one_warn[2] <= profile.verdict_caps["review"]

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from service.measure import background, colour, compression, exposure, lighting, noise, sharpness
+from service.measure import background, colour, compression, exposure, lighting, noise, occlusion, sharpness, skin
 
 from .conftest import jpeg_bytes
 
@@ -31,13 +31,41 @@ def test_colour_variation_is_zero_for_greyscale_and_sepia_and_high_for_colour(as
     assert colour.colour_variation(_lab(astronaut).reshape(-1, 3)) > 5
 
 
-def test_sharpness_drops_with_blur_whatever_the_contrast():
-    image = _texture()
-    mask = np.ones_like(image, np.uint8)
-    sharp = sharpness.sharpness(image, mask)
-    assert abs(sharpness.sharpness(image * 0.3, mask) - sharp) < 1e-4  # contrast does not matter
-    blurred = [sharpness.sharpness(cv2.GaussianBlur(image, (0, 0), s), mask) for s in (1.0, 2.0, 3.0)]
-    assert sharp > blurred[0] > blurred[1] > blurred[2]
+def _edges(size=256) -> np.ndarray:
+    """Flat patches with hard edges (a blocky random pattern), L* 20-80."""
+    cells = RNG.uniform(20, 80, (size // 32, size // 32)).astype(np.float32)
+    return cv2.resize(cells, (size, size), interpolation=cv2.INTER_NEAREST)
+
+
+def test_blur_estimate_reads_the_gaussian_sigma_whatever_the_contrast():
+    image = _edges()
+    mask = np.zeros_like(image, np.uint8)
+    mask[32:-32, 32:-32] = 1
+    for sigma in (1.5, 2.5, 4.0):
+        blurred = cv2.GaussianBlur(image, (0, 0), sigma)
+        assert abs(sharpness.blur_sigma(blurred, mask) - sigma) < 0.35, sigma
+        assert abs(sharpness.blur_sigma(blurred * 0.3, mask) - sharpness.blur_sigma(blurred, mask)) < 1e-3
+    assert sharpness.blur_sigma(image, mask) < 0.9  # a perfect step, sampled
+    readings = [sharpness.blur_sigma(cv2.GaussianBlur(image, (0, 0), s), mask) for s in (0.5, 1, 2, 3, 5, 8)]
+    assert readings == sorted(readings)
+
+
+def test_blur_estimate_is_not_fooled_by_grain_on_a_blurred_image():
+    image = _edges()
+    mask = np.zeros_like(image, np.uint8)
+    mask[32:-32, 32:-32] = 1
+    for sigma in (3.0, 6.0, 10.0):
+        noisy = cv2.GaussianBlur(image, (0, 0), sigma) + RNG.normal(0, 1.6, image.shape).astype(np.float32)
+        assert sharpness.blur_sigma(noisy, mask) > 2.5, sigma
+
+
+def test_fine_blur_sees_an_enlarged_image():
+    image = cv2.GaussianBlur(_edges(), (0, 0), 0.7)
+    mask = np.zeros_like(image, np.uint8)
+    mask[32:-32, 32:-32] = 1
+    small = cv2.resize(image, (64, 64), interpolation=cv2.INTER_AREA)
+    enlarged = cv2.resize(small, (256, 256), interpolation=cv2.INTER_CUBIC)
+    assert sharpness.fine_blur(enlarged, mask) > sharpness.fine_blur(image, mask) + 0.5
 
 
 def test_noise_estimate_recovers_a_known_sigma():
@@ -114,3 +142,66 @@ def test_eye_light_ratio_sees_dark_glasses_but_not_a_shadow_on_one_side():
     glasses = rgb.copy()
     glasses[right] = glasses[left] = 25
     assert occlusion.eye_light_ratio(glasses, between, right, left) < 0.05
+
+
+def test_background_shade_is_the_lost_light_of_a_shadow():
+    flat = np.full((200, 200), 85.0, np.float32)
+    mask = np.ones_like(flat, np.uint8)
+    assert background.shade(flat, mask) < 0.01
+    readings = []
+    for factor in (0.9, 0.7, 0.5, 0.3):
+        lab = cv2.cvtColor(np.full((200, 200, 3), 215, np.uint8).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        rgb = np.full((200, 200, 3), 215.0, np.float32)
+        rgb[:, :70] = 255 * ((215 / 255) ** 2.2 * factor) ** (1 / 2.2)  # a shadow on a third, in linear light
+        lightness = cv2.cvtColor(rgb / 255, cv2.COLOR_RGB2Lab)[..., 0]
+        readings.append(background.shade(lightness, mask))
+        assert abs(readings[-1] - (1 - factor)) < 0.08, factor
+        del lab
+    assert readings == sorted(readings)
+
+
+def test_glare_lifts_the_eye_floor_and_dark_glasses_lower_it():
+    eye = np.full((40, 60), 70.0, np.float32)
+    eye[12:28, 15:45] = 15.0  # iris, pupil and lashes
+    mask = np.ones_like(eye, np.uint8)
+    clear = occlusion.eye_floor(eye, mask, mask)
+    veiled = [occlusion.eye_floor(eye * (1 - a) + 100 * a, mask, mask) for a in (0.3, 0.5, 0.8)]
+    assert clear < 20 and veiled == sorted(veiled) and veiled[0] > clear
+    assert occlusion.eye_floor(eye * 0.2, mask, mask) < clear
+    face = np.full((40, 60), 60.0, np.float32)
+    assert occlusion.eye_glare(eye, face > 0, mask, mask) == 0.0
+    streak = eye.copy()
+    streak[:10] = 98.0
+    assert abs(occlusion.eye_glare(streak, face > 0, mask, mask) - 0.25) < 1e-6
+
+
+def test_skin_colour_follows_a_cast_and_texture_falls_with_smoothing():
+    rgb = np.full((60, 60, 3), (200, 150, 120), np.uint8)
+    mask = np.ones((30, 30), bool)
+    a, b = skin.skin_colour(_lab(rgb)[::2, ::2], mask)
+    assert 5 < a < 30 and 5 < b < 30
+    blue = rgb.astype(np.int16) + (-30, 0, 40)
+    a2, b2 = skin.skin_colour(_lab(np.clip(blue, 0, 255).astype(np.uint8))[::2, ::2], mask)
+    assert b2 < b - 10
+    grain = 50 + RNG.normal(0, 2, (80, 80)).astype(np.float32)
+    region = np.ones((80, 80), bool)
+    textures = [skin.fine_texture(cv2.GaussianBlur(grain, (0, 0), s) if s else grain, region) for s in (0, 1, 2)]
+    assert textures == sorted(textures, reverse=True) and textures[-1] < 0.3 * textures[0]
+
+
+def test_head_top_colour_tells_coloured_headwear_from_hair():
+    region = np.ones((20, 20), bool)
+    for hair in ((40, 30, 25), (120, 80, 50), (200, 170, 110), (90, 90, 90), (150, 60, 40)):
+        assert skin.off_hair_colour(_lab(np.full((20, 20, 3), hair, np.uint8)), region) < 8, hair
+    for cap in ((150, 30, 35), (30, 40, 120), (40, 120, 60)):
+        assert skin.off_hair_colour(_lab(np.full((20, 20, 3), cap, np.uint8)), region) > 12, cap
+
+
+def test_other_people_counts_person_parts_not_joined_to_the_student():
+    person = np.zeros((100, 100), bool)
+    person[30:100, 30:70] = True
+    face = np.zeros_like(person)
+    face[40:60, 40:60] = True
+    assert background.other_people(person, face) == 0.0
+    person[0:40, 90:100] = True  # someone at the edge
+    assert abs(background.other_people(person, face) - 0.04) < 1e-9

@@ -193,6 +193,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     ProfileQuery = Query(DEFAULT_PROFILE, description=f"Rule profile: {', '.join(available_profiles())}")
     LangQuery = Query("pl", description="Language of the messages")
+    ChildQuery = Query(
+        False,
+        description="The student is a child (e-legitymacja: under 11): the crop uses the profile's child geometry, "
+        "whose eye line may sit lower (from 15 mm above the bottom edge); `crop.child` in the report says so",
+    )
 
     @app.post(
         "/v1/check", response_model=Report, responses=ERRORS, openapi_extra=PHOTO_BODY, dependencies=[Depends(authorised)]
@@ -202,11 +207,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profile: str = ProfileQuery,
         lang: Literal["pl", "en"] = LangQuery,
         overlay: bool = Query(False, description="Also draw what the engine saw (as in /v1/overlay), base64 in `overlay_base64`"),
+        child: bool = ChildQuery,
     ):
         """Check one photo: the JSON report (score, verdict, every rule with value, limit and hint)."""
         profile = profile_name(profile)
         photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
-        args = {"data": photos["photo"], "profile": profile, "lang": lang}
+        args = {"data": photos["photo"], "profile": profile, "lang": lang, "child": child}
         if overlay:  # one engine run gives both the report and the drawing
             result = await run(Job("overlay", args))
             report = result["report"]
@@ -233,13 +239,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         width: int | None = Query(None, ge=100, le=4000, description="Output width in px (35:45)"),
         pad: bool = Query(False, description="Pad a too-tight frame with the measured background"),
         upscale: bool = Query(False, description="Allow enlarging a face with too few pixels"),
+        child: bool = ChildQuery,
     ):
         """Fix one photo: the JPEG (score and verdict in headers), or with `Accept: application/json`
         the report of the fixed photo with the image base64-encoded."""
         profile = profile_name(profile)
         photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
         args = {"data": photos["photo"], "profile": profile, "max_kb": max_kb, "width": width, "pad": pad}
-        result = await run(Job("fix", args | {"lang": lang, "upscale": upscale}))
+        result = await run(Job("fix", args | {"lang": lang, "upscale": upscale, "child": child}))
         report = result["report"]
         if result["jpeg"] is None:
             reasons = report["fix"]["reasons"]
@@ -265,12 +272,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_extra=COMPARE_BODY,
         dependencies=[Depends(authorised)],
     )
-    async def compare_photos(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+    async def compare_photos(
+        request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery, child: bool = ChildQuery
+    ):
         """Compare the current photo with a new one (a parent's change request): both reports,
         which one the engine prefers and why, rule by rule."""
         profile = profile_name(profile)
         photos = await read_photos(request, 2 * settings.max_upload_bytes, ("current", "new"))
-        result = await run(Job("compare", {**photos, "profile": profile, "lang": lang}))
+        result = await run(Job("compare", {**photos, "profile": profile, "lang": lang, "child": child}))
         request.state.outcome = f"prefers_{result['preferred']}"
         return JSONResponse(result)
 
@@ -281,14 +290,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(authorised)],
         response_class=Response,
     )
-    async def overlay_photo(request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery):
+    async def overlay_photo(
+        request: Request, profile: str = ProfileQuery, lang: Literal["pl", "en"] = LangQuery, child: bool = ChildQuery
+    ):
         """What the engine saw: the photo (at most 800 px on the long side, upright, no metadata)
         with the face box, the eye centres and the proposed 35:45 crop drawn over it (green, or
         red and dashed when it leaves the frame; turned when auto-fix levels the eyes).
         Score and verdict in headers."""
         profile = profile_name(profile)
         photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
-        result = await run(Job("overlay", {"data": photos["photo"], "profile": profile, "lang": lang}))
+        result = await run(Job("overlay", {"data": photos["photo"], "profile": profile, "lang": lang, "child": child}))
         report = result["report"]
         unreadable(report)
         request.state.outcome = report["verdict"]

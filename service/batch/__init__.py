@@ -34,15 +34,19 @@ def run_batch(
     fix: bool = False,
     job_timeout: float = 60.0,
     progress_stream=None,
+    child: bool = False,
 ) -> dict:
-    """Returns summary.json's content. Raises SourceError for a bad SOURCE before any work."""
+    """Returns summary.json's content. Raises SourceError for a bad SOURCE before any work.
+    `child`: every photo is of a child (the profile's child geometry); each report's
+    `crop.child` records it. Results are keyed by path only: resuming a folder with another
+    `child` setting keeps the photos already recorded as they were."""
     total = count_items(sources)
     runner = RayEngine(workers, job_timeout, ray_address) if engine == "ray" else LocalEngine(workers, job_timeout)
     store = ResultStore(out_dir)
     started = time.perf_counter()
     progress = Progress(total, progress_stream)
     try:
-        processed = asyncio.run(_run(iter_items(sources), store, runner, profile, lang, fix, progress))
+        processed = asyncio.run(_run(iter_items(sources), store, runner, profile, lang, fix, progress, child))
     finally:
         store.close()
         progress.finish()
@@ -50,6 +54,7 @@ def run_batch(
     run = {
         "engine": engine,
         "workers": workers,
+        "child": child,
         "photos_in_sources": total,
         "processed": processed,
         "skipped_as_done": progress.skipped,
@@ -59,7 +64,9 @@ def run_batch(
     return write_outputs(out_dir, run)
 
 
-async def _run(items, store: ResultStore, runner, profile: str, lang: str, fix: bool, progress: Progress) -> int:
+async def _run(
+    items, store: ResultStore, runner, profile: str, lang: str, fix: bool, progress: Progress, child: bool = False
+) -> int:
     await runner.start()
     slots = asyncio.Semaphore(runner.capacity)
     in_flight: dict[str, str] = {}  # hash -> path of a photo being processed
@@ -71,7 +78,7 @@ async def _run(items, store: ResultStore, runner, profile: str, lang: str, fix: 
         record: dict = {"path": item.path, "sha256": digest, "bytes": len(data)}
         thumb = None
         try:
-            result = await runner.run({"data": data, "profile": profile, "lang": lang, "fix": fix})
+            result = await runner.run({"data": data, "profile": profile, "lang": lang, "fix": fix, "child": child})
             record["report"] = result["report"]
             thumb = result["thumb"]
             if fix:

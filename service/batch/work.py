@@ -15,13 +15,15 @@ from ..pipeline import analyse, check, report_for
 THUMB_HEIGHT = 96
 
 
-def process_photo(data: bytes, profile: str, lang: str, fix: bool) -> dict:
+def process_photo(data: bytes, profile: str, lang: str, fix: bool, child: bool = False) -> dict:
     """The photo's report (and, with `fix`, the fixed JPEG and what was done), plus a small
-    thumbnail for the HTML report. Unreadable photos give a report with `error`."""
+    thumbnail for the HTML report. Unreadable photos give a report with `error`. `child`: the
+    crop (and the fix) use the profile's child geometry."""
     try:
-        analysis = analyse(data, profile)
+        analysis = analyse(data, profile, child)
     except PhotoError:
-        return {"report": check(data, profile, lang).model_dump(mode="json"), "fixed": None, "fix": None, "thumb": None}
+        report = check(data, profile, lang, child=child)
+        return {"report": report.model_dump(mode="json"), "fixed": None, "fix": None, "thumb": None}
     report = report_for(analysis, lang)
     out = {"report": report.model_dump(mode="json"), "fixed": None, "fix": None, "thumb": _thumbnail(analysis)}
     if fix:

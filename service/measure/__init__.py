@@ -6,7 +6,12 @@ the only place that knows which region each one sees:
 | measure              | region                                             |
 |----------------------|----------------------------------------------------|
 | colour_variation     | the ID crop                                        |
-| face_sharpness       | face oval, crop scaled to the output height        |
+| blur_px, detail_px   | face oval (and a margin), crop at the output height  |
+| skin_a, skin_b       | the cheeks and the skin between the eyes           |
+| skin_texture         | the cheeks, every pixel                            |
+| eye_glare, eye_floor | around each eye (against the face's skin)          |
+| head_top_colour      | the person between the crown and the face mesh's top |
+| forehead_shift       | the upper forehead vs the skin between the eyes      |
 | face_lightness/clip  | face oval                                          |
 | white_point          | the ID crop                                        |
 | person_blown         | the person (mask), not the background              |
@@ -14,6 +19,7 @@ the only place that knows which region each one sees:
 | lower_face_shift     | chin and upper lip vs the skin between the eyes      |
 | eye_light_ratio      | around each eye vs the skin between the eyes         |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
+| other_people         | person-mask parts in the crop not joined to the face |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
 """
@@ -35,6 +41,7 @@ from ..face.geometry import (
     BETWEEN_EYES,
     CHIN,
     FACE_OVAL,
+    FOREHEAD,
     LEFT_EYE_INNER,
     LEFT_EYE_OUTER,
     LEFT_EYE_TOP,
@@ -51,7 +58,7 @@ from ..face.geometry import (
     RIGHT_EYE_TOP,
     RIGHT_EYE_BOTTOM,
 )
-from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness
+from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness, skin
 
 _MIN_REGION = 200  # pixels a region needs before a measurement on it means anything
 _MIN_SPARSE = _MIN_REGION // 4  # the same, counted on every other row and column
@@ -82,6 +89,8 @@ class Regions:
     lower_face: np.ndarray  # chin and upper lip: covered by any mask or scarf
     right_eye: np.ndarray  # each eye and the skin around it that a lens would cover
     left_eye: np.ndarray
+    forehead: np.ndarray  # the upper forehead, where a cap, a beanie or a hood sits
+    head_top: np.ndarray  # the person between the crown and the forehead: hair, or headwear
 
     def every_other(self) -> Regions:
         """Every other row and column (copied: contiguous masks index several times faster)."""
@@ -116,7 +125,8 @@ def measure_pixels(
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
-        "face_sharpness": _on(sparse.face, lambda: sharpness.sharpness(lightness, full.face)),
+        "blur_px": _on(sparse.face, lambda: sharpness.blur_sigma(lightness, full.face)),
+        "detail_px": _on(sparse.face, lambda: sharpness.fine_blur(lightness, full.face)),
         "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
         "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
         "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
@@ -136,14 +146,47 @@ def measure_pixels(
             if min(sparse.between_eyes.sum(), sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
             else None
         ),
+        "eye_glare": (
+            occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_eye, sparse.left_eye)
+            if min(sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
+            else None
+        ),
+        "eye_floor": (
+            occlusion.eye_floor(sparse_lightness, sparse.right_eye, sparse.left_eye)
+            if min(sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
+            else None
+        ),
+        "forehead_shift": (
+            occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead)
+            if min(sparse.between_eyes.sum(), sparse.forehead.sum()) >= _MIN_SPARSE
+            else None
+        ),
+        **_skin_values(view),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
+        "background_shade": _on(sparse.background, lambda: background.shade(lightness, full.background)),
+        "other_people": background.other_people(sparse.person, sparse.face),
         "noise": noise.noise_sigma(lightness, full.background)
         if sparse.background.sum() >= _MIN_SPARSE
         else _on(sparse.face, lambda: noise.noise_sigma(lightness, full.face)),
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
+    return values
+
+
+def _skin_values(view: MeasureView) -> dict[str, float | None]:
+    """Colour and fine texture of the skin (cheeks and between the eyes), and the colour of
+    what covers the top of the head."""
+    full, sparse = view.regions, view.sparse
+    skin_sparse = sparse.left_cheek | sparse.right_cheek | sparse.between_eyes
+    cheeks = full.left_cheek | full.right_cheek
+    values: dict[str, float | None] = {"skin_a": None, "skin_b": None, "skin_texture": None}
+    if skin_sparse.sum() >= _MIN_SPARSE:
+        values["skin_a"], values["skin_b"] = skin.skin_colour(view.sparse_lab, skin_sparse)
+    if cheeks.sum() >= _MIN_REGION:
+        values["skin_texture"] = skin.fine_texture(view.lightness, cheeks)
+    values["head_top_colour"] = _on(sparse.head_top, lambda: skin.off_hair_colour(view.sparse_lab, sparse.head_top))
     return values
 
 
@@ -188,11 +231,15 @@ def build_view(
     left, right = _cheeks(face_mask, points)
     between_eyes, lower_face = _occlusion_regions(face_mask, points)
     right_eye, left_eye = _eye_surrounds(face_mask, points)
+    forehead = _forehead(face_mask, points)
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
     person = (view_mask > person_threshold) & valid
     near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
     back = valid & (near_person == 0)
-    regions = Regions(valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye)
+    regions = Regions(
+        valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye, forehead,
+        _head_top(points, face.crown_y * k - y0, person),
+    )
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other())
 
 
@@ -272,6 +319,25 @@ def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarra
         box = _box(face_mask.shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width)
         boxes.append(box & (face_mask > 0))
     return boxes[0], boxes[1]
+
+
+def _forehead(face_mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The upper forehead: from the mesh's top (the hairline on most heads) a third of the way
+    down to the brows, half an eye distance wide, inside the face oval."""
+    eye_distance = float(np.linalg.norm(points[LEFT_EYE_OUTER] - points[RIGHT_EYE_OUTER]))
+    x, top = points[FOREHEAD]
+    brows = points[BETWEEN_BROWS, 1]
+    half = 0.25 * eye_distance
+    return _box(face_mask.shape, x - half, top, x + half, top + 0.35 * (brows - top)) & (face_mask > 0)
+
+
+def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> np.ndarray:
+    """The person (hair or headwear) between the crown and the top of the face mesh, 0.6 face
+    widths wide: the middle three quarters of that height, clear of the hairline's edge."""
+    x, top = points[FOREHEAD]
+    half = 0.3 * float(np.ptp(points[FACE_OVAL, 0]))
+    span = top - crown_y
+    return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span) & person
 
 
 def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

@@ -28,3 +28,35 @@ def eye_light_ratio(rgb: np.ndarray, reference: np.ndarray, right_eye: np.ndarra
     """
     skin = max(float(np.median(luminance(rgb[reference > 0]))), 1e-4)
     return max(float(np.percentile(luminance(rgb[eye > 0]), 90)) for eye in (right_eye, left_eye)) / skin
+
+
+def region_shift(lab: np.ndarray, reference: np.ndarray, region: np.ndarray) -> float:
+    """CIELAB distance (ΔE*ab of the medians) of a region from the reference skin.
+
+    For the upper forehead against the skin between the eyes: a cap, a beanie or a hood over
+    the forehead differs from skin in lightness, chroma or both, lighter or darker.
+    """
+    ref = np.median(lab[reference > 0], axis=0)
+    other = np.median(lab[region > 0], axis=0)
+    return float(np.linalg.norm(other - ref))
+
+
+def eye_glare(lightness: np.ndarray, face: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:
+    """Share of the brighter-lit eye's surroundings washed out by glare (0..1), the larger eye.
+
+    Glare on glasses is near white: a pixel counts when its L* is 20 above the face's median
+    skin and at least 80. The white of the eye stays under that on every skin tone (about 15
+    above skin on pale skin, and under 80 on dark), and catchlights are a few pixels.
+    """
+    threshold = max(float(np.median(lightness[face > 0])) + 20.0, 80.0)
+    return max(float(np.mean(lightness[eye > 0] >= threshold)) for eye in (right_eye, left_eye))
+
+
+def eye_floor(lightness: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:
+    """The darkest tenth of each eye's surroundings (10th percentile L*), the lighter eye.
+
+    An open eye always holds dark pixels (pupil, iris rim, lashes: L* about 10-40); glare or a
+    white veil over a lens lifts them all (white at 50 % lifts the darkest to L* 54), so a
+    washed-out lens reads high whatever the skin tone. Dark glasses read low (face.eyes).
+    """
+    return max(float(np.percentile(lightness[eye > 0], 10)) for eye in (right_eye, left_eye))

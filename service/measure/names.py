@@ -1,0 +1,61 @@
+"""The name of every measurement the engine produces: the one list profiles are checked against.
+
+A rule's limit may only name a measurement listed here (`service/profile.py` refuses any
+other at load time, so a typo cannot silently turn a limit off). A test runs the engine and
+checks that these are exactly the keys of `Analysis.values`. No imports: the profile loader
+reads this without the measuring code.
+"""
+
+from __future__ import annotations
+
+# Measured on every readable file, face or no face (`service/pipeline.py::analyse`).
+FILE_MEASURES: tuple[str, ...] = (
+    "is_jpeg",
+    "file_bytes",
+    "dpi",
+    "face_count",
+)
+
+# From the main face and the planned crop (`service/pipeline.py::_geometry_values`).
+GEOMETRY_MEASURES: tuple[str, ...] = (
+    "crop_height_px",
+    "eye_distance_px",
+    "head_ratio_needed",
+    "crop_overflow",
+    "yaw_abs",
+    "pitch_abs",
+    "roll_abs",
+    "eye_openness",
+    "mouth_gap",
+)
+
+# On the pixels of the crop (the keys of `service/measure/__init__.py::measure_pixels`).
+# A new pixel measure adds its name here.
+PIXEL_MEASURES: tuple[str, ...] = (
+    "colour_variation",
+    "blur_px",
+    "detail_px",
+    "face_lightness",
+    "face_clipped",
+    "white_point",
+    "person_blown",
+    "cheek_light_ratio",
+    "lower_face_shift",
+    "eye_light_ratio",
+    "eye_glare",
+    "eye_floor",
+    "forehead_shift",
+    "skin_a",
+    "skin_b",
+    "skin_texture",
+    "head_top_colour",
+    "background_texture",
+    "background_lightness",
+    "background_chroma",
+    "background_shade",
+    "other_people",
+    "noise",
+    "blockiness",
+)
+
+ALL_MEASURES: tuple[str, ...] = FILE_MEASURES + GEOMETRY_MEASURES + PIXEL_MEASURES
