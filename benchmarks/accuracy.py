@@ -84,11 +84,12 @@ class Degradation:
 
 
 DEGRADATIONS: tuple[Degradation, ...] = (
-    # sigma 1.5 source px is ~1.2 px at the 633-row output scale for the 1350-px studio photos:
-    # visible side by side, borderline alone (rules/README puts it across the limits): no target.
-    Degradation("blur sigma 1.5", partial(dg.blur, sigma=1.5), "image.sharpness", target=False),
-    Degradation("blur sigma 2.5", partial(dg.blur, sigma=2.5), "image.sharpness"),
-    Degradation("blur sigma 4", partial(dg.blur, sigma=4.0), "image.sharpness"),
+    # sigmas in pixels of the 633-row output (the card): 1.5 is visible side by side and
+    # borderline alone (the warning band), 2.5 and more a person rejects
+    Degradation("blur sigma 1.5 (output px)", partial(dg.blur, sigma=1.5, output_rows=OUTPUT_ROWS), "image.sharpness",
+                target=False),
+    Degradation("blur sigma 2.5 (output px)", partial(dg.blur, sigma=2.5, output_rows=OUTPUT_ROWS), "image.sharpness"),
+    Degradation("blur sigma 4 (output px)", partial(dg.blur, sigma=4.0, output_rows=OUTPUT_ROWS), "image.sharpness"),
     Degradation("greyscale", dg.greyscale, "image.colour"),
     Degradation("sepia", dg.sepia, "image.colour"),
     Degradation("under-exposed x0.35", partial(dg.exposure, gain=0.35), "image.exposure"),
@@ -315,7 +316,7 @@ def limits_text(profile: Profile, rule: str, measure: str | None) -> str:
 
 
 def describe(profile: Profile, rule: str, result: dict, original: dict | None = None) -> str:
-    """'warn face_sharpness = 0.261 (pass >= 0.28, fail < 0.25), original 0.35'."""
+    """'warn blur_px = 2.06 (pass <= 1.8, fail > 2.2), original 1.2'."""
     if result["value"] is None:
         return f"{result['status']} (not measured)"
     measure = result["measure"]

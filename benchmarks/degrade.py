@@ -44,9 +44,10 @@ def _smoothstep(t: np.ndarray) -> np.ndarray:
 # ---- image quality --------------------------------------------------------------------------
 
 
-def blur(rgb: np.ndarray, subject: Subject, sigma: float) -> np.ndarray:
-    """Gaussian blur, sigma in source pixels."""
-    return cv2.GaussianBlur(rgb, (0, 0), sigma)
+def blur(rgb: np.ndarray, subject: Subject, sigma: float, output_rows: int = 633) -> np.ndarray:
+    """Gaussian blur, sigma in pixels of the ID output (the crop scaled to `output_rows`): the
+    same sigma is the same visible blur on the card whatever the photo's resolution."""
+    return cv2.GaussianBlur(rgb, (0, 0), sigma * subject.crop_height / output_rows)
 
 
 def greyscale(rgb: np.ndarray, subject: Subject) -> np.ndarray:

@@ -59,13 +59,13 @@ def test_blur_estimate_is_not_fooled_by_grain_on_a_blurred_image():
         assert sharpness.blur_sigma(noisy, mask) > 2.5, sigma
 
 
-def test_fine_blur_sees_an_enlarged_image():
+def test_detail_width_sees_an_enlarged_image():
     image = cv2.GaussianBlur(_edges(), (0, 0), 0.7)
     mask = np.zeros_like(image, np.uint8)
     mask[32:-32, 32:-32] = 1
     small = cv2.resize(image, (64, 64), interpolation=cv2.INTER_AREA)
     enlarged = cv2.resize(small, (256, 256), interpolation=cv2.INTER_CUBIC)
-    assert sharpness.fine_blur(enlarged, mask) > sharpness.fine_blur(image, mask) + 0.5
+    assert sharpness.detail_width(enlarged, mask) > sharpness.detail_width(image, mask) + 0.5
 
 
 def test_noise_estimate_recovers_a_known_sigma():

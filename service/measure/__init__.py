@@ -19,6 +19,7 @@ the only place that knows which region each one sees:
 | lower_face_shift     | chin and upper lip vs the skin between the eyes      |
 | eye_light_ratio      | around each eye vs the skin between the eyes         |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
+| background_shade     | that background beside and above the head (above the chin) |
 | other_people         | person-mask parts in the crop not joined to the face |
 | noise                | background, or the face when there is no background |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
@@ -91,6 +92,7 @@ class Regions:
     left_eye: np.ndarray
     forehead: np.ndarray  # the upper forehead, where a cap, a beanie or a hood sits
     head_top: np.ndarray  # the person between the crown and the forehead: hair, or headwear
+    beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
 
     def every_other(self) -> Regions:
         """Every other row and column (copied: contiguous masks index several times faster)."""
@@ -126,7 +128,7 @@ def measure_pixels(
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
         "blur_px": _on(sparse.face, lambda: sharpness.blur_sigma(lightness, full.face)),
-        "detail_px": _on(sparse.face, lambda: sharpness.fine_blur(lightness, full.face)),
+        "detail_px": _on(sparse.face, lambda: sharpness.detail_width(lightness, full.face)),
         "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
         "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
         "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
@@ -165,7 +167,7 @@ def measure_pixels(
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
-        "background_shade": _on(sparse.background, lambda: background.shade(lightness, full.background)),
+        "background_shade": _on(sparse.beside_head, lambda: background.shade(lightness, full.beside_head)),
         "other_people": background.other_people(sparse.person, sparse.face),
         "noise": noise.noise_sigma(lightness, full.background)
         if sparse.background.sum() >= _MIN_SPARSE
@@ -239,6 +241,7 @@ def build_view(
     regions = Regions(
         valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye, forehead,
         _head_top(points, face.crown_y * k - y0, person),
+        _above(back, points[CHIN, 1]),
     )
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other())
 
@@ -338,6 +341,13 @@ def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> np.ndar
     half = 0.3 * float(np.ptp(points[FACE_OVAL, 0]))
     span = top - crown_y
     return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span) & person
+
+
+def _above(region: np.ndarray, row: float) -> np.ndarray:
+    """The part of a region above a row."""
+    out = region.copy()
+    out[max(int(np.ceil(row)), 0) :] = False
+    return out
 
 
 def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

@@ -52,15 +52,19 @@ def blur_sigma(lightness: np.ndarray, mask: np.ndarray) -> float:
     return float(max(mid, coarse, 0.0))
 
 
-def fine_blur(lightness: np.ndarray, mask: np.ndarray) -> float:
-    """Blur of the face read at the finest scale (output pixels).
+def detail_width(lightness: np.ndarray, mask: np.ndarray) -> float:
+    """Width of the finest detail the face really carries (output pixels): the blur read at
+    the finest scale, and never less than `blur_sigma` reads.
 
     An enlarged photo carries only the detail of the small one: its edges are as wide as the
-    enlargement, which this reading sees and pixel counts do not. Grain only lowers it, so
-    a noisy photo is never taken for an enlarged one.
+    enlargement, which the finest reading sees and pixel counts do not. Grain only lowers
+    that reading, so a noisy photo is never taken for an enlarged one; where grain hides
+    strong blur from it, the coarser readings still count (detail cannot be finer than blur).
     """
     cut = face_box(lightness, mask)
-    return 0.0 if cut is None else gradient_ratio_blur(cut[0], cut[1], *_FINE)
+    if cut is None:
+        return 0.0
+    return float(max(gradient_ratio_blur(cut[0], cut[1], *_FINE), blur_sigma(lightness, mask)))
 
 
 def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> float:

@@ -1,0 +1,157 @@
+"""Properties over whole fault families: a stronger fault never reads better.
+
+For each family the fault grows from invisible to absurd on a real face, plain and combined
+with sensor noise and phone sharpening; the measure that judges it must move one way only
+(within a small tolerance for resampling and JPEG), its rule's status may only get worse, and
+the score may only fall. The families here are plain OpenCV so the test needs no extra; the
+benchmark (benchmarks/faults.py) runs wider families over the shared photos.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service import analyse, report_for
+from service.face.geometry import FACE_OVAL, LEFT_EYE_INNER, LEFT_EYE_OUTER, RIGHT_EYE_INNER, RIGHT_EYE_OUTER
+
+from .conftest import jpeg_bytes
+
+STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def _u8(image: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(image), 0, 255).astype(np.uint8)
+
+
+def _noise(rgb: np.ndarray, sigma: float, seed: int) -> np.ndarray:
+    return _u8(rgb + np.random.default_rng(seed).normal(0, sigma, rgb.shape))
+
+
+def _sharpen(rgb: np.ndarray, amount: float = 1.2, radius: float = 1.5) -> np.ndarray:
+    image = rgb.astype(np.float32)
+    return _u8(image + amount * (image - cv2.GaussianBlur(image, (0, 0), radius)))
+
+
+@pytest.fixture(scope="module")
+def subject(good_face):
+    """The untouched photo's analysis: the face, the crop and the person mask at source size."""
+    analysis = analyse(jpeg_bytes(good_face))
+    mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
+    return analysis, mask
+
+
+def _run(images, rule: str, measure: str):
+    """(value, status, score) for each image."""
+    out = []
+    for image in images:
+        analysis = analyse(jpeg_bytes(image))
+        report = report_for(analysis, "en")
+        check = report.check(rule)
+        out.append((analysis.values[measure], check.status if check else "pass", report.score))
+    return out
+
+
+def _assert_monotone(results, rising: bool, tolerance: float, label: str):
+    values = [v for v, _, _ in results]
+    for earlier, later in zip(values, values[1:]):
+        step = later - earlier if rising else earlier - later
+        assert step >= -tolerance, f"{label}: {values}"
+    statuses = [STATUS_ORDER[s] for _, s, _ in results]
+    assert statuses == sorted(statuses), f"{label}: {[s for _, s, _ in results]}"
+    scores = [score for _, _, score in results]
+    for earlier, later in zip(scores, scores[1:]):
+        assert later <= earlier + 2, f"{label}: scores {scores}"
+
+
+def _output_scale(subject) -> float:
+    """Source pixels per output pixel: the faults are defined on the card."""
+    analysis, _ = subject
+    return analysis.crop.height / analysis.profile.output.height
+
+
+BLUR_SIGMAS = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 13.0)
+
+
+@pytest.mark.parametrize("variant", ["plain", "noise", "sharpened", "noise+sharpened"])
+def test_blur_reads_monotone_from_invisible_to_absurd_with_noise_and_sharpening(good_face, subject, variant):
+    k = _output_scale(subject)
+    images = []
+    for sigma in BLUR_SIGMAS:
+        image = cv2.GaussianBlur(good_face, (0, 0), sigma * k) if sigma else good_face
+        if "noise" in variant:
+            image = _noise(image, 4.0, seed=11)  # sensor noise comes after the lens blur
+        if "sharpened" in variant:
+            image = _sharpen(image)  # and the phone sharpens last
+        images.append(image)
+    results = _run(images, "image.sharpness", "blur_px")
+    _assert_monotone(results, rising=True, tolerance=0.15, label=variant)
+    assert results[0][1] == "pass" and all(status == "fail" for _, status, _ in results[BLUR_SIGMAS.index(3.0):])
+
+
+def _eye_lenses(rgb: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Soft ellipses the size of spectacle lenses around both eyes (0..1)."""
+    weight = np.zeros(rgb.shape[:2], np.float32)
+    for outer, inner in ((RIGHT_EYE_OUTER, RIGHT_EYE_INNER), (LEFT_EYE_OUTER, LEFT_EYE_INNER)):
+        centre = (points[outer] + points[inner]) / 2
+        width = float(np.linalg.norm(points[outer] - points[inner]))
+        axes = (int(round(0.85 * width)), int(round(0.6 * width)))
+        cv2.ellipse(weight, tuple(int(round(v)) for v in centre), axes, 0, 0, 360, 1.0, -1)
+    return cv2.GaussianBlur(weight, (0, 0), 2.0)
+
+
+def test_glare_over_the_lenses_reads_monotone_and_fails_when_strong(good_face, subject):
+    analysis, _ = subject
+    lenses = _eye_lenses(good_face, analysis.faces.face.landmarks[:, :2])[..., None]
+    alphas = (0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0)
+    images = [_u8(good_face * (1 - a * lenses) + 255 * a * lenses) for a in alphas]
+    results = _run(images, "face.glare", "eye_floor")
+    _assert_monotone(results, rising=True, tolerance=1.0, label="glare")
+    assert results[0][1] == "pass" and all(status == "fail" for _, status, _ in results[alphas.index(0.55):])
+
+
+def test_a_shadow_on_the_background_reads_monotone(good_face, subject):
+    analysis, person = subject
+    face = analysis.faces.face
+    shift = np.float32([[1, 0, 0.5 * (face.box[2] - face.box[0])], [0, 1, -0.1 * (face.chin_y - face.crown_y)]])
+    shadow = cv2.warpAffine(person, shift, good_face.shape[1::-1], borderValue=0.0) * (1 - person)
+    strengths = (0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8)
+    images = [_u8(good_face * (1 - s * shadow)[..., None]) for s in strengths]
+    results = _run(images, "background.shadow", "background_shade")
+    _assert_monotone(results, rising=True, tolerance=0.02, label="shadow")
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hue=st.floats(0, 360))
+def test_a_colour_cast_on_the_skin_in_any_direction_only_gets_worse(good_face, subject, hue):
+    analysis, _ = subject
+    oval = np.zeros(good_face.shape[:2], np.float32)
+    cv2.fillPoly(oval, [np.round(analysis.faces.face.landmarks[FACE_OVAL, :2]).astype(np.int32)], 1.0)
+    oval = cv2.GaussianBlur(oval, (0, 0), 3.0)
+    direction = np.array([np.cos(np.radians(hue)), np.sin(np.radians(hue))], np.float32)
+    images = []
+    for delta in (0.0, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0):
+        lab = cv2.cvtColor(good_face.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        lab[..., 1:] += (oval * delta)[..., None] * direction
+        images.append(_u8(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255))
+    results = _run(images, "face.colour", "skin_a")
+    statuses = [STATUS_ORDER[s] for _, s, _ in results]
+    assert statuses == sorted(statuses), (hue, [s for _, s, _ in results])
+    assert results[-1][1] == "fail", hue  # a cast of 60 dE is absurd in every direction
+
+
+def test_smoothing_the_skin_only_lowers_its_texture(good_face, subject):
+    analysis, _ = subject
+    oval = np.zeros(good_face.shape[:2], np.float32)
+    cv2.fillPoly(oval, [np.round(analysis.faces.face.landmarks[FACE_OVAL, :2]).astype(np.int32)], 1.0)
+    smooth = good_face
+    for _ in range(4):
+        smooth = cv2.bilateralFilter(smooth, 9, 30, 5)
+    weight = cv2.GaussianBlur(oval, (0, 0), 2.0)[..., None]
+    strengths = (0.0, 0.25, 0.5, 0.75, 1.0)
+    images = [_u8(good_face * (1 - s * weight) + smooth * (s * weight)) for s in strengths]
+    results = _run(images, "face.retouched", "skin_texture")
+    _assert_monotone(results, rising=False, tolerance=0.01, label="retouch")
