@@ -45,18 +45,21 @@ def subject(good_face):
 
 
 def _run(images, rule: str, measure: str):
-    """(value, status, score) for each image."""
+    """(value, status, score) for each image. A fault so strong that no face is found any more
+    leaves the rule unmeasured: the photo is rejected (face.count), which counts as a fail."""
     out = []
     for image in images:
         analysis = analyse(jpeg_bytes(image))
         report = report_for(analysis, "en")
         check = report.check(rule)
-        out.append((analysis.values[measure], check.status if check else "pass", report.score))
+        status = check.status if check else ("fail" if report.faces != 1 else "pass")
+        out.append((analysis.values.get(measure), status, report.score))
     return out
 
 
 def _assert_monotone(results, rising: bool, tolerance: float, label: str):
     values = [v for v, _, _ in results]
+    assert None not in values, f"{label}: {values}"
     for earlier, later in zip(values, values[1:]):
         step = later - earlier if rising else earlier - later
         assert step >= -tolerance, f"{label}: {values}"

@@ -168,11 +168,17 @@ def test_glare_lifts_the_eye_floor_and_dark_glasses_lower_it():
     veiled = [occlusion.eye_floor(eye * (1 - a) + 100 * a, mask, mask) for a in (0.3, 0.5, 0.8)]
     assert clear < 20 and veiled == sorted(veiled) and veiled[0] > clear
     assert occlusion.eye_floor(eye * 0.2, mask, mask) < clear
-    face = np.full((40, 60), 60.0, np.float32)
-    assert occlusion.eye_glare(eye, face > 0, mask, mask) == 0.0
-    streak = eye.copy()
-    streak[:10] = 98.0
-    assert abs(occlusion.eye_glare(streak, face > 0, mask, mask) - 0.25) < 1e-6
+    face = np.full((200, 200), 60.0, np.float32) + RNG.normal(0, 2, (200, 200)).astype(np.float32)
+    lens = np.zeros((200, 200), bool)
+    lens[80:100, 50:90] = True
+    whole = np.ones_like(lens)
+    assert occlusion.eye_glare(face, whole, lens, lens) < 0.01
+    shares = []
+    for alpha in (0.3, 0.5, 0.8):
+        streak = face.copy()
+        streak[80:85, 50:90] = face[80:85, 50:90] * (1 - alpha) + 100 * alpha  # a quarter of the lens
+        shares.append(occlusion.eye_glare(streak, whole, lens, lens))
+    assert shares == sorted(shares) and abs(shares[-1] - 0.25) < 1e-6
 
 
 def test_skin_colour_follows_a_cast_and_texture_falls_with_smoothing():

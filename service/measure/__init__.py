@@ -7,9 +7,10 @@ the only place that knows which region each one sees:
 |----------------------|----------------------------------------------------|
 | colour_variation     | the ID crop                                        |
 | blur_px, detail_px   | face oval (and a margin), crop at the output height  |
-| skin_a, skin_b       | the cheeks and the skin between the eyes           |
+| skin_a, skin_b, hue  | the cheeks and the skin between the eyes           |
 | skin_texture         | the cheeks, every pixel                            |
-| eye_glare, eye_floor | around each eye (against the face's skin)          |
+| eye_floor            | around each eye                                    |
+| eye_glare            | around each eye minus its opening, against the face's brightest skin |
 | head_top_colour      | the person between the crown and the face mesh's top |
 | forehead_shift       | the upper forehead vs the skin between the eyes      |
 | face_lightness/clip  | face oval                                          |
@@ -21,7 +22,8 @@ the only place that knows which region each one sees:
 | background_*         | crop minus the person (segmentation mask, with a margin) |
 | background_shade     | that background beside and above the head (above the chin) |
 | other_people         | person-mask parts in the crop not joined to the face |
-| noise                | background, or the face when there is no background |
+| person_at_side       | the person mask at the crop's side edges, crown to chin |
+| noise, noise_blotches | background, or the face when there is no background (blotches: at half resolution) |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
 """
 
@@ -43,6 +45,8 @@ from ..face.geometry import (
     CHIN,
     FACE_OVAL,
     FOREHEAD,
+    LEFT_EYE_CONTOUR,
+    RIGHT_EYE_CONTOUR,
     LEFT_EYE_INNER,
     LEFT_EYE_OUTER,
     LEFT_EYE_TOP,
@@ -92,6 +96,8 @@ class Regions:
     left_eye: np.ndarray
     forehead: np.ndarray  # the upper forehead, where a cap, a beanie or a hood sits
     head_top: np.ndarray  # the person between the crown and the forehead: hair, or headwear
+    right_lens: np.ndarray  # each eye's surroundings without the eye opening: lids and skin a lens covers
+    left_lens: np.ndarray
     beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
 
     def every_other(self) -> Regions:
@@ -116,6 +122,7 @@ class MeasureView:
     sparse_rgb: np.ndarray  # every other row and column
     sparse_lab: np.ndarray  # float32 CIELAB of `sparse_rgb`
     sparse: Regions
+    head_rows: np.ndarray  # bool per view row: from the crown to the chin
 
 
 def measure_pixels(
@@ -149,8 +156,8 @@ def measure_pixels(
             else None
         ),
         "eye_glare": (
-            occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_eye, sparse.left_eye)
-            if min(sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
+            occlusion.eye_glare(lightness, full.face, full.right_lens, full.left_lens)
+            if min(sparse.right_lens.sum(), sparse.left_lens.sum()) >= _MIN_SPARSE
             else None
         ),
         "eye_floor": (
@@ -169,9 +176,13 @@ def measure_pixels(
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
         "background_shade": _on(sparse.beside_head, lambda: background.shade(lightness, full.beside_head)),
         "other_people": background.other_people(sparse.person, sparse.face),
+        "person_at_side": background.person_at_side(full.person, view.head_rows),
         "noise": noise.noise_sigma(lightness, full.background)
         if sparse.background.sum() >= _MIN_SPARSE
         else _on(sparse.face, lambda: noise.noise_sigma(lightness, full.face)),
+        "noise_blotches": noise.blotch_sigma(lightness, full.background)
+        if sparse.background.sum() >= _MIN_SPARSE
+        else _on(sparse.face, lambda: noise.blotch_sigma(lightness, full.face)),
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
     return values
@@ -183,9 +194,10 @@ def _skin_values(view: MeasureView) -> dict[str, float | None]:
     full, sparse = view.regions, view.sparse
     skin_sparse = sparse.left_cheek | sparse.right_cheek | sparse.between_eyes
     cheeks = full.left_cheek | full.right_cheek
-    values: dict[str, float | None] = {"skin_a": None, "skin_b": None, "skin_texture": None}
+    values: dict[str, float | None] = {"skin_a": None, "skin_b": None, "skin_hue": None, "skin_texture": None}
     if skin_sparse.sum() >= _MIN_SPARSE:
         values["skin_a"], values["skin_b"] = skin.skin_colour(view.sparse_lab, skin_sparse)
+        values["skin_hue"] = skin.hue(values["skin_a"], values["skin_b"])
     if cheeks.sum() >= _MIN_REGION:
         values["skin_texture"] = skin.fine_texture(view.lightness, cheeks)
     values["head_top_colour"] = _on(sparse.head_top, lambda: skin.off_hair_colour(view.sparse_lab, sparse.head_top))
@@ -241,9 +253,12 @@ def build_view(
     regions = Regions(
         valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye, forehead,
         _head_top(points, face.crown_y * k - y0, person),
+        *_lens_rings(points, right_eye, left_eye),
         _above(back, points[CHIN, 1]),
     )
-    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other())
+    rows = np.arange(height)
+    head_rows = (rows >= face.crown_y * k - y0) & (rows <= face.chin_y * k - y0)
+    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other(), head_rows)
 
 
 def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: int) -> tuple[np.ndarray, np.ndarray]:
@@ -341,6 +356,17 @@ def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> np.ndar
     half = 0.3 * float(np.ptp(points[FACE_OVAL, 0]))
     span = top - crown_y
     return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span) & person
+
+
+def _lens_rings(points: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each eye's surroundings minus the eye opening (grown by 2 px): skin that is never
+    brighter than the face's brightest skin unless a lens reflects light over it."""
+    rings = []
+    for eye, contour in ((right_eye, RIGHT_EYE_CONTOUR), (left_eye, LEFT_EYE_CONTOUR)):
+        opening = np.zeros(eye.shape, np.uint8)
+        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
+        rings.append(eye & (cv2.dilate(opening, np.ones((5, 5), np.uint8)) == 0))
+    return rings[0], rings[1]
 
 
 def _above(region: np.ndarray, row: float) -> np.ndarray:

@@ -83,3 +83,19 @@ def other_people(person: np.ndarray, student: np.ndarray) -> float:
     own = np.unique(labels[(student > 0) & (person > 0)])
     others = (labels > 0) & ~np.isin(labels, own)
     return float(others.mean())
+
+
+def person_at_side(person: np.ndarray, head_rows: np.ndarray, edge: float = 0.03) -> float:
+    """Share of the rows from the crown to the chin where the person mask reaches a side edge
+    of the crop (its outer `edge` of the width, left or right).
+
+    In a 35:45 crop with the head at 70-80 % of the height there is background beside the head
+    on both sides; only very wide hair fills it. Someone standing beside the student fills it
+    at head height even where their outline joins the student's (then `other_people` sees one
+    person).
+    """
+    rows = person[head_rows]
+    if rows.size == 0:
+        return 0.0
+    strip = max(int(round(edge * person.shape[1])), 1)
+    return float(np.mean(rows[:, :strip].any(axis=1) | rows[:, -strip:].any(axis=1)))

@@ -47,6 +47,7 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "forehead_shift",
     "skin_a",
     "skin_b",
+    "skin_hue",
     "skin_texture",
     "head_top_colour",
     "background_texture",
@@ -54,7 +55,9 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "background_chroma",
     "background_shade",
     "other_people",
+    "person_at_side",
     "noise",
+    "noise_blotches",
     "blockiness",
 )
 

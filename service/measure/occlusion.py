@@ -6,6 +6,8 @@ import numpy as np
 
 from .lighting import luminance
 
+_GLARE_MARGIN = 5.0  # L* above the face's brightest tenth: JPEG and resampling overshoot stay under it
+
 
 def lower_face_shift(lab: np.ndarray, reference: np.ndarray, lower: np.ndarray) -> float:
     """CIELAB distance of the lower face (chin and upper lip) from the skin between the eyes.
@@ -41,15 +43,16 @@ def region_shift(lab: np.ndarray, reference: np.ndarray, region: np.ndarray) -> 
     return float(np.linalg.norm(other - ref))
 
 
-def eye_glare(lightness: np.ndarray, face: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:
-    """Share of the brighter-lit eye's surroundings washed out by glare (0..1), the larger eye.
+def eye_glare(lightness: np.ndarray, face: np.ndarray, right_lens: np.ndarray, left_lens: np.ndarray) -> float:
+    """Share of the skin around an eye (lids and the skin a lens covers, not the eye opening)
+    brighter than the face's brightest skin: a reflection on a lens. The larger eye's share.
 
-    Glare on glasses is near white: a pixel counts when its L* is 20 above the face's median
-    skin and at least 80. The white of the eye stays under that on every skin tone (about 15
-    above skin on pale skin, and under 80 on dark), and catchlights are a few pixels.
+    That skin is never brighter than the face's 90th percentile of L* plus a margin in an
+    untouched photo (the white of the eye, which is brighter, is left out); light reflected
+    by glasses over any part of it is, on every skin tone.
     """
-    threshold = max(float(np.median(lightness[face > 0])) + 20.0, 80.0)
-    return max(float(np.mean(lightness[eye > 0] >= threshold)) for eye in (right_eye, left_eye))
+    threshold = float(np.percentile(lightness[face > 0], 90)) + _GLARE_MARGIN
+    return max(float(np.mean(lightness[lens > 0] > threshold)) for lens in (right_lens, left_lens))
 
 
 def eye_floor(lightness: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:

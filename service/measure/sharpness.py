@@ -25,6 +25,7 @@ _FINE = (1.0, 1.5)  # resolves the finest detail: what an enlarged small photo l
 _MID = (1.5, 2.0)  # the blur reading: smoothed enough that grain hardly counts
 _COARSE = (3.0, 3.0)  # grain gone entirely: the backstop for strong blur under noise
 _COARSE_ERROR = 1.0  # the coarse scale reads blur only to within about a pixel: counted beyond that
+_MID_OVER_FINE = 0.5  # on sharp photos the blur reading runs up to half a pixel above the finest one
 _STRONGEST = 0.1  # share of the edge points (local gradient maxima) that are read
 _MIN_EDGES = 10
 _PAD = 24  # beyond the face box, so the smoothing sees real neighbours
@@ -54,17 +55,19 @@ def blur_sigma(lightness: np.ndarray, mask: np.ndarray) -> float:
 
 def detail_width(lightness: np.ndarray, mask: np.ndarray) -> float:
     """Width of the finest detail the face really carries (output pixels): the blur read at
-    the finest scale, and never less than `blur_sigma` reads.
+    the finest scale, and never less than `blur_sigma` minus the half pixel by which that
+    reading exceeds this one on sharp photos.
 
     An enlarged photo carries only the detail of the small one: its edges are as wide as the
     enlargement, which the finest reading sees and pixel counts do not. Grain only lowers
     that reading, so a noisy photo is never taken for an enlarged one; where grain hides
-    strong blur from it, the coarser readings still count (detail cannot be finer than blur).
+    strong blur from it, the coarser readings still count (detail cannot be finer than blur),
+    so the reading only grows with blur, noisy or not.
     """
     cut = face_box(lightness, mask)
     if cut is None:
         return 0.0
-    return float(max(gradient_ratio_blur(cut[0], cut[1], *_FINE), blur_sigma(lightness, mask)))
+    return float(max(gradient_ratio_blur(cut[0], cut[1], *_FINE), blur_sigma(lightness, mask) - _MID_OVER_FINE))
 
 
 def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> float:

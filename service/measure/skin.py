@@ -21,6 +21,16 @@ def skin_colour(lab: np.ndarray, skin: np.ndarray) -> tuple[float, float]:
     return float(np.median(lab[..., 1][skin > 0])), float(np.median(lab[..., 2][skin > 0]))
 
 
+def hue(a: float, b: float) -> float:
+    """Hue angle of a* b* in degrees (0 = red, 90 = yellow, 180 = green, -90 = blue).
+
+    Along a colour cast's straight line in a* b* the hue turns one way only, so it too moves
+    steadily with the cast; it tells a magenta cast on pale skin (red without the yellow)
+    from naturally ruddy skin of the same a*.
+    """
+    return float(np.degrees(np.arctan2(b, a)))
+
+
 def fine_texture(lightness: np.ndarray, skin: np.ndarray, sigma: float = 1.0) -> float:
     """Median absolute fine detail (L* minus its blur) of the skin, in L* units.
 
