@@ -36,7 +36,7 @@ def naive_check(data: bytes) -> dict:
     return {
         "faces": len(detections),
         "colour": colour.colour_variation(lab.reshape(-1, 3)),
-        "sharpness": sharpness.blur_sigma(lab[..., 0], face),
+        "sharpness": sharpness.blur_and_detail(lab[..., 0], face)[0],
         "lightness": exposure.face_lightness(lab[..., 0], face),
         "clipped": exposure.clipped_fraction(rgb, face),
         "texture": background.texture(lab[..., 0], back),

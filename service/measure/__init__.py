@@ -131,11 +131,11 @@ def measure_pixels(
     view = view_for(decoded, person_mask, face, crop, profile)
     full, sparse, lab, rgb = view.regions, view.sparse, view.sparse_lab, view.sparse_rgb
     lightness, sparse_lightness = view.lightness, lab[..., 0]
+    to_output = profile.measure_height / lightness.shape[0]  # >= 1: the view is never finer than the output
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
-        "blur_px": _on(sparse.face, lambda: sharpness.blur_sigma(lightness, full.face)),
-        "detail_px": _on(sparse.face, lambda: sharpness.detail_width(lightness, full.face)),
+        **_blur_values(lightness, full.face, sparse.face, to_output),
         "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
         "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
         "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
@@ -156,7 +156,7 @@ def measure_pixels(
             else None
         ),
         "eye_glare": (
-            occlusion.eye_glare(lightness, full.face, full.right_lens, full.left_lens)
+            occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_lens, sparse.left_lens)
             if min(sparse.right_lens.sum(), sparse.left_lens.sum()) >= _MIN_SPARSE
             else None
         ),
@@ -186,6 +186,15 @@ def measure_pixels(
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
     return values
+
+
+def _blur_values(lightness: np.ndarray, face: np.ndarray, sparse_face: np.ndarray, to_output: float):
+    """Blur and detail width of the face in pixels of the output: a photo with fewer rows than
+    the card is measured as it is, and its blur grows by the enlargement printing it takes."""
+    if int(sparse_face.sum()) < _MIN_SPARSE:
+        return {"blur_px": None, "detail_px": None}
+    blur, detail = sharpness.blur_and_detail(lightness, face)
+    return {"blur_px": blur * to_output, "detail_px": detail * to_output}
 
 
 def _skin_values(view: MeasureView) -> dict[str, float | None]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..resample import halve
+
 # (pre-smoothing, re-blur) deviations in output pixels
 _FINE = (1.0, 1.5)  # resolves the finest detail: what an enlarged small photo lacks
 _MID = (1.5, 2.0)  # the blur reading: smoothed enough that grain hardly counts
@@ -41,57 +43,64 @@ def face_box(lightness: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.nd
     return lightness[y0:y1, x0:x1].astype(np.float32), mask[y0:y1, x0:x1] > 0
 
 
-def blur_sigma(lightness: np.ndarray, mask: np.ndarray) -> float:
-    """Blur of the face (Gaussian deviation, output pixels): the larger of the mid-scale and
-    the coarse-scale readings (see the module docstring). 0 for a perfectly sharp edge."""
-    cut = face_box(lightness, mask)
-    if cut is None:
-        return 0.0
-    image, inside = cut
-    mid = gradient_ratio_blur(image, inside, *_MID)
-    coarse = gradient_ratio_blur(image, inside, *_COARSE) - _COARSE_ERROR
-    return float(max(mid, coarse, 0.0))
+def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
+    """(blur, detail width) of the face in pixels of `lightness`, from one cut of it.
 
+    Blur (Gaussian deviation): the larger of the mid-scale and the coarse-scale readings (see
+    the module docstring); 0 for a perfectly sharp edge. The coarse scale is read on the cut
+    halved, where the same deviations cost a quarter.
 
-def detail_width(lightness: np.ndarray, mask: np.ndarray) -> float:
-    """Width of the finest detail the face really carries (output pixels): the blur read at
-    the finest scale, and never less than `blur_sigma` minus the half pixel by which that
-    reading exceeds this one on sharp photos.
-
-    An enlarged photo carries only the detail of the small one: its edges are as wide as the
-    enlargement, which the finest reading sees and pixel counts do not. Grain only lowers
-    that reading, so a noisy photo is never taken for an enlarged one; where grain hides
-    strong blur from it, the coarser readings still count (detail cannot be finer than blur),
-    so the reading only grows with blur, noisy or not.
+    Detail width: the blur read at the finest scale, never less than the blur minus the half
+    pixel by which that reading exceeds this one on sharp photos. An enlarged photo carries
+    only the detail of the small one: its edges are as wide as the enlargement, which the
+    finest reading sees and pixel counts do not. Grain only lowers that reading, so a noisy
+    photo is never taken for an enlarged one; where grain hides strong blur from it, the
+    coarser readings still count (detail cannot be finer than blur), so the reading only
+    grows with blur, noisy or not.
     """
     cut = face_box(lightness, mask)
     if cut is None:
-        return 0.0
-    return float(max(gradient_ratio_blur(cut[0], cut[1], *_FINE), blur_sigma(lightness, mask) - _MID_OVER_FINE))
+        return 0.0, 0.0
+    image, inside = cut
+    mid = gradient_ratio_blur(image, inside, *_MID)
+    half_inside = halve(inside.astype(np.float32)) > 0.5
+    coarse = 2.0 * gradient_ratio_blur(halve(image), half_inside, *(v / 2 for v in _COARSE)) - _COARSE_ERROR
+    blur = float(max(mid, coarse, 0.0))
+    fine = gradient_ratio_blur(image, inside, *_FINE)
+    return blur, float(max(fine, blur - _MID_OVER_FINE))
 
 
 def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> float:
     """Median Gaussian blur (pixels) at the strongest edges inside `inside`, by the gradient
     ratio between `image` smoothed by `pre` and smoothed again by `reblur`."""
-    smooth = cv2.GaussianBlur(image, (0, 0), pre)
-    again = cv2.GaussianBlur(smooth, (0, 0), reblur)
-    g_smooth, g_again = _gradient_energy(smooth), _gradient_energy(again)
+    smooth = _gaussian(image, pre)
+    again = _gaussian(smooth, reblur)
+    g_again = _gradient_energy(again)
     # edge points: local maxima of the smoother gradient (grain makes few of those)
     peaks = inside & (g_again >= cv2.dilate(g_again, np.ones((3, 3), np.uint8))) & (g_again > 0)
-    strengths = g_again[peaks]
-    if strengths.size < _MIN_EDGES:
+    peaks[0], peaks[-1], peaks[:, 0], peaks[:, -1] = False, False, False, False
+    ys, xs = np.nonzero(peaks)
+    if ys.size < _MIN_EDGES:
         return 0.0
+    strengths = g_again[ys, xs]
     count = max(int(_STRONGEST * strengths.size), _MIN_EDGES)
-    chosen = peaks & (g_again >= np.partition(strengths, strengths.size - count)[strengths.size - count])
-    ratio_sq = np.maximum(g_smooth[chosen] / g_again[chosen], 1.0 + 1e-4)
+    chosen = np.argpartition(strengths, strengths.size - count)[strengths.size - count :]
+    ys, xs = ys[chosen], xs[chosen]
+    gx = (smooth[ys, xs + 1] - smooth[ys, xs - 1]) * 0.5  # the sharper gradient, only where it is read
+    gy = (smooth[ys + 1, xs] - smooth[ys - 1, xs]) * 0.5
+    ratio_sq = np.maximum((gx * gx + gy * gy) / strengths[chosen], 1.0 + 1e-4)
     total = float(np.median(reblur / np.sqrt(ratio_sq - 1.0)))  # blur including the pre-smoothing
     return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
+def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur with the kernel cut at 3 sigma (OpenCV's default for floats is 4)."""
+    size = 2 * int(np.ceil(3 * sigma)) + 1
+    return cv2.GaussianBlur(image, (size, size), sigma)
+
+
 def _gradient_energy(image: np.ndarray) -> np.ndarray:
-    """Squared gradient magnitude by central differences (0 on the border)."""
-    gx = np.zeros_like(image)
-    gy = np.zeros_like(image)
-    gx[:, 1:-1] = (image[:, 2:] - image[:, :-2]) * 0.5
-    gy[1:-1] = (image[2:] - image[:-2]) * 0.5
-    return gx * gx + gy * gy
+    """Squared gradient magnitude by central differences."""
+    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=1, scale=0.5)
+    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=1, scale=0.5)
+    return cv2.add(cv2.multiply(gx, gx), cv2.multiply(gy, gy))
