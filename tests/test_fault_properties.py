@@ -40,6 +40,8 @@ def _sharpen(rgb: np.ndarray, amount: float = 1.2, radius: float = 1.5) -> np.nd
 def subject(good_face):
     """The untouched photo's analysis: the face, the crop and the person mask at source size."""
     analysis = analyse(jpeg_bytes(good_face))
+    if analysis.crop.height < analysis.profile.output.height:
+        pytest.skip("faults are defined at the output scale: needs a photo with 633 crop rows (../shared/photos)")
     mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
     return analysis, mask
 

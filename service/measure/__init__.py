@@ -131,11 +131,10 @@ def measure_pixels(
     view = view_for(decoded, person_mask, face, crop, profile)
     full, sparse, lab, rgb = view.regions, view.sparse, view.sparse_lab, view.sparse_rgb
     lightness, sparse_lightness = view.lightness, lab[..., 0]
-    to_output = profile.measure_height / lightness.shape[0]  # >= 1: the view is never finer than the output
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
-        **_blur_values(lightness, full.face, sparse.face, to_output),
+        **_blur_values(lightness, full.face, sparse.face),
         "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
         "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
         "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
@@ -188,13 +187,13 @@ def measure_pixels(
     return values
 
 
-def _blur_values(lightness: np.ndarray, face: np.ndarray, sparse_face: np.ndarray, to_output: float):
-    """Blur and detail width of the face in pixels of the output: a photo with fewer rows than
-    the card is measured as it is, and its blur grows by the enlargement printing it takes."""
+def _blur_values(lightness: np.ndarray, face: np.ndarray, sparse_face: np.ndarray) -> dict[str, float | None]:
+    """Blur and detail width of the face in pixels of the view: the output's, or the photo's
+    own when it has fewer rows (too few pixels is image.resolution's to judge, not blur)."""
     if int(sparse_face.sum()) < _MIN_SPARSE:
         return {"blur_px": None, "detail_px": None}
     blur, detail = sharpness.blur_and_detail(lightness, face)
-    return {"blur_px": blur * to_output, "detail_px": detail * to_output}
+    return {"blur_px": blur, "detail_px": detail}
 
 
 def _skin_values(view: MeasureView) -> dict[str, float | None]:
