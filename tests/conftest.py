@@ -55,3 +55,24 @@ def good_face(astronaut) -> np.ndarray:
     if path.is_file():
         return np.asarray(Image.open(path).convert("RGB"))
     return astronaut
+
+
+def synthetic_face(crown_y: float, chin_y: float, centre_x: float, eye_share: float = 0.5):
+    """A frontal, level `Face` with the crown, chin and eye line where asked (no mesh)."""
+    from service.face import Face
+    from service.face.geometry import Pose
+
+    head = chin_y - crown_y
+    eye_y = crown_y + eye_share * head
+    return Face(
+        box=(centre_x - 0.35 * head, crown_y + 0.2 * head, centre_x + 0.35 * head, chin_y),
+        landmarks=np.zeros((468, 3)),
+        pose=Pose(0.0, 0.0, 0.0),
+        eye_openness=(0.3, 0.3),
+        mouth_gap=0.0,
+        right_eye=(centre_x - 0.15 * head, eye_y),
+        left_eye=(centre_x + 0.15 * head, eye_y),
+        chin_y=chin_y,
+        crown_y=crown_y,
+        centre_x=centre_x,
+    )

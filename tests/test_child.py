@@ -2,19 +2,16 @@
 
 import json
 
-import numpy as np
 import pytest
 
 import service
 from service.cli import main
 from service.crop import plan_crop
-from service.face import Face
-from service.face.geometry import Pose
 from service.fix import fix
 from service.report import Report
 
 from .child_photo import EYE_LINE_MM, child_framed
-from .conftest import jpeg_bytes
+from .conftest import jpeg_bytes, synthetic_face
 
 PROFILE = service.load_profile()
 
@@ -65,30 +62,13 @@ def test_check_takes_the_flag_and_an_unreadable_photo_still_reports():
     assert report.error is not None and report.crop is None
 
 
-def _face(crown_y: float, eye_share: float, chin_y: float, centre_x: float) -> Face:
-    head = chin_y - crown_y
-    eye_y = crown_y + eye_share * head
-    return Face(
-        box=(centre_x - 0.35 * head, crown_y + 0.2 * head, centre_x + 0.35 * head, chin_y),
-        landmarks=np.zeros((468, 3)),
-        pose=Pose(0.0, 0.0, 0.0),
-        eye_openness=(0.3, 0.3),
-        mouth_gap=0.0,
-        right_eye=(centre_x - 0.15 * head, eye_y),
-        left_eye=(centre_x + 0.15 * head, eye_y),
-        chin_y=chin_y,
-        crown_y=crown_y,
-        centre_x=centre_x,
-    )
-
-
 def test_plan_crop_lets_a_child_eye_line_sit_lower():
     # a child's eyes sit low in the head (57 % of crown-to-chin); the frame is a 35:45 photo
     # whose eye line is at 16 mm: only the child geometry fits a crop in it
     height, head = 900, 0.72 * 900
     eye_y = height - 16 / 45 * height
     crown = eye_y - 0.57 * head
-    face = _face(crown, 0.57, crown + head, 350)
+    face = synthetic_face(crown, crown + head, 350, eye_share=0.57)
     adult = plan_crop(face, 700, height, PROFILE.geometry_for(False))
     child = plan_crop(face, 700, height, PROFILE.geometry_for(True))
     assert adult.overflow > 0.02 and child.overflow == 0

@@ -1,32 +1,13 @@
-import numpy as np
-
 from service.crop import plan_crop
-from service.face import Face
-from service.face.geometry import Pose
 from service.profile import load_profile
+
+from .conftest import synthetic_face
 
 GEO = load_profile().geometry
 
 
-def _face(crown_y: float, chin_y: float, centre_x: float) -> Face:
-    head = chin_y - crown_y
-    eye_y = crown_y + 0.5 * head
-    return Face(
-        box=(centre_x - 0.35 * head, crown_y + 0.2 * head, centre_x + 0.35 * head, chin_y),
-        landmarks=np.zeros((468, 3)),
-        pose=Pose(0.0, 0.0, 0.0),
-        eye_openness=(0.3, 0.3),
-        mouth_gap=0.0,
-        right_eye=(centre_x - 0.15 * head, eye_y),
-        left_eye=(centre_x + 0.15 * head, eye_y),
-        chin_y=chin_y,
-        crown_y=crown_y,
-        centre_x=centre_x,
-    )
-
-
 def test_roomy_frame_gets_the_target_head_share_and_eye_line_in_band():
-    plan = plan_crop(_face(400, 1000, 1000), 2000, 2000, GEO)
+    plan = plan_crop(synthetic_face(400, 1000, 1000), 2000, 2000, GEO)
     assert plan.overflow == 0
     assert abs(plan.head_ratio - GEO.head_target) < 1e-6
     assert abs(plan.width / plan.height - 35 / 45) < 1e-6
@@ -36,22 +17,22 @@ def test_roomy_frame_gets_the_target_head_share_and_eye_line_in_band():
 
 def test_tight_frame_shrinks_the_crop_within_the_allowed_head_share():
     # head 600 px in a 760 px tall frame: 0.75 would need 800 rows, 0.80 needs 750
-    plan = plan_crop(_face(80, 680, 400), 800, 760, GEO)
+    plan = plan_crop(synthetic_face(80, 680, 400), 800, 760, GEO)
     assert plan.overflow == 0
     assert GEO.head_target < plan.head_ratio <= GEO.head_max + 1e-9
     assert plan.box[1] >= 0 and plan.box[3] <= 760
 
 
 def test_head_cut_at_the_top_cannot_fit():
-    plan = plan_crop(_face(-60, 540, 500), 1000, 1200, GEO)
+    plan = plan_crop(synthetic_face(-60, 540, 500), 1000, 1200, GEO)
     assert plan.overflow > 0.02
 
 
 def test_face_at_the_side_edge_does_not_fit():
-    plan = plan_crop(_face(300, 900, 60), 2000, 1400, GEO)
+    plan = plan_crop(synthetic_face(300, 900, 60), 2000, 1400, GEO)
     assert plan.overflow > 0.02
 
 
 def test_head_share_needed_reflects_the_largest_crop_the_frame_allows():
-    plan = plan_crop(_face(20, 720, 400), 800, 800, GEO)
+    plan = plan_crop(synthetic_face(20, 720, 400), 800, 800, GEO)
     assert abs(plan.head_ratio_needed - 700 / 800) < 1e-6

@@ -110,9 +110,9 @@ def test_exposure_and_lighting_measures():
     assert exposure.clipped_fraction(white, np.ones((10, 10), bool)) == 1.0
     left, right = np.zeros((100, 100), bool), np.zeros((100, 100), bool)
     left[:, :50], right[:, 50:] = True, True
-    for skin in (60, 200):  # a shadow halving the light reads 0.5 on dark and pale skin alike
-        rgb = np.full((100, 100, 3), skin, np.uint8)
-        rgb[:, 50:] = np.round(255 * ((skin / 255) ** 2.2 * 0.5) ** (1 / 2.2))
+    for tone in (60, 200):  # a shadow halving the light reads 0.5 on dark and pale skin alike
+        rgb = np.full((100, 100, 3), tone, np.uint8)
+        rgb[:, 50:] = np.round(255 * ((tone / 255) ** 2.2 * 0.5) ** (1 / 2.2))
         assert abs(lighting.shadow_ratio(rgb, left, right) - 0.5) < 0.03
     assert exposure.blown_fraction(white, np.ones((10, 10), bool)) == 1.0
 
@@ -158,13 +158,11 @@ def test_background_shade_is_the_lost_light_of_a_shadow():
     assert background.shade(flat, mask) < 0.01
     readings = []
     for factor in (0.9, 0.7, 0.5, 0.3):
-        lab = cv2.cvtColor(np.full((200, 200, 3), 215, np.uint8).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
         rgb = np.full((200, 200, 3), 215.0, np.float32)
         rgb[:, :70] = 255 * ((215 / 255) ** 2.2 * factor) ** (1 / 2.2)  # a shadow on a third, in linear light
         lightness = cv2.cvtColor(rgb / 255, cv2.COLOR_RGB2Lab)[..., 0]
         readings.append(background.shade(lightness, mask))
         assert abs(readings[-1] - (1 - factor)) < 0.08, factor
-        del lab
     assert readings == sorted(readings)
 
 

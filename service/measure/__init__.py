@@ -139,35 +139,29 @@ def measure_pixels(
         "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
         "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
         "person_blown": _on(sparse.person, lambda: exposure.blown_fraction(rgb, sparse.person)),
-        "cheek_light_ratio": (
-            lighting.shadow_ratio(rgb, sparse.left_cheek, sparse.right_cheek)
-            if min(sparse.left_cheek.sum(), sparse.right_cheek.sum()) >= _MIN_SPARSE
-            else None
+        "cheek_light_ratio": _on(
+            (sparse.left_cheek, sparse.right_cheek),
+            lambda: lighting.shadow_ratio(rgb, sparse.left_cheek, sparse.right_cheek),
         ),
-        "lower_face_shift": (
-            occlusion.lower_face_shift(lab, sparse.between_eyes, sparse.lower_face)
-            if min(sparse.between_eyes.sum(), sparse.lower_face.sum()) >= _MIN_SPARSE
-            else None
+        "lower_face_shift": _on(
+            (sparse.between_eyes, sparse.lower_face),
+            lambda: occlusion.lower_face_shift(lab, sparse.between_eyes, sparse.lower_face),
         ),
-        "eye_light_ratio": (
-            occlusion.eye_light_ratio(rgb, sparse.between_eyes, sparse.right_eye, sparse.left_eye)
-            if min(sparse.between_eyes.sum(), sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
-            else None
+        "eye_light_ratio": _on(
+            (sparse.between_eyes, sparse.right_eye, sparse.left_eye),
+            lambda: occlusion.eye_light_ratio(rgb, sparse.between_eyes, sparse.right_eye, sparse.left_eye),
         ),
-        "eye_glare": (
-            occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_lens, sparse.left_lens)
-            if min(sparse.right_lens.sum(), sparse.left_lens.sum()) >= _MIN_SPARSE
-            else None
+        "eye_glare": _on(
+            (sparse.right_lens, sparse.left_lens),
+            lambda: occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_lens, sparse.left_lens),
         ),
-        "eye_floor": (
-            occlusion.eye_floor(sparse_lightness, sparse.right_eye, sparse.left_eye)
-            if min(sparse.right_eye.sum(), sparse.left_eye.sum()) >= _MIN_SPARSE
-            else None
+        "eye_floor": _on(
+            (sparse.right_eye, sparse.left_eye),
+            lambda: occlusion.eye_floor(sparse_lightness, sparse.right_eye, sparse.left_eye),
         ),
-        "forehead_shift": (
-            occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead)
-            if min(sparse.between_eyes.sum(), sparse.forehead.sum()) >= _MIN_SPARSE
-            else None
+        "forehead_shift": _on(
+            (sparse.between_eyes, sparse.forehead),
+            lambda: occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead),
         ),
         **_skin_values(view),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
@@ -176,12 +170,13 @@ def measure_pixels(
         "background_shade": _on(sparse.beside_head, lambda: background.shade(lightness, full.beside_head)),
         "other_people": background.other_people(sparse.person, sparse.face),
         "person_at_side": background.person_at_side(full.person, view.head_rows),
-        "noise": noise.noise_sigma(lightness, full.background)
-        if sparse.background.sum() >= _MIN_SPARSE
-        else _on(sparse.face, lambda: noise.noise_sigma(lightness, full.face)),
-        "noise_blotches": noise.blotch_sigma(lightness, full.background)
-        if sparse.background.sum() >= _MIN_SPARSE
-        else _on(sparse.face, lambda: noise.blotch_sigma(lightness, full.face)),
+        # grain where the picture should be smooth: the background, or the face without one
+        **{
+            name: _on(sparse.background, lambda: estimate(lightness, full.background))
+            if sparse.background.sum() >= _MIN_SPARSE
+            else _on(sparse.face, lambda: estimate(lightness, full.face))
+            for name, estimate in (("noise", noise.noise_sigma), ("noise_blotches", noise.blotch_sigma))
+        },
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
     return values
@@ -212,12 +207,15 @@ def _skin_values(view: MeasureView) -> dict[str, float | None]:
     return values
 
 
-def _on(sparse_region: np.ndarray, measure) -> float | None:
-    """The measure, when the region is large enough to mean anything (counted sparsely)."""
-    return measure() if int(sparse_region.sum()) >= _MIN_SPARSE else None
+def _on(sparse_regions: np.ndarray | tuple[np.ndarray, ...], measure) -> float | None:
+    """The measure, when each region it reads is large enough to mean anything (counted sparsely)."""
+    regions = sparse_regions if isinstance(sparse_regions, tuple) else (sparse_regions,)
+    return measure() if min(int(r.sum()) for r in regions) >= _MIN_SPARSE else None
 
 
-def view_for(decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, profile: Profile) -> MeasureView:
+def view_for(
+    decoded: DecodedImage, person_mask: np.ndarray, face: Face, crop: CropPlan, profile: Profile
+) -> MeasureView:
     return build_view(
         decoded, person_mask, face, crop, profile.measure_height, profile.person_threshold, profile.person_margin
     )
@@ -259,7 +257,17 @@ def build_view(
     near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
     back = valid & (near_person == 0)
     regions = Regions(
-        valid, face_mask > 0, left, right, person, back, between_eyes, lower_face, right_eye, left_eye, forehead,
+        valid,
+        face_mask > 0,
+        left,
+        right,
+        person,
+        back,
+        between_eyes,
+        lower_face,
+        right_eye,
+        left_eye,
+        forehead,
         _head_top(points, face.crown_y * k - y0, person),
         *_lens_rings(points, right_eye, left_eye),
         _above(back, points[CHIN, 1]),
@@ -325,10 +333,20 @@ def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.nd
     width = mouth_x1 - mouth_x0
     lip_y, chin_y = points[LIP_BOTTOM_OUTER, 1], points[CHIN, 1]
     nose_y, lip_top_y = points[NOSE_BASE, 1], points[LIP_TOP_OUTER, 1]
-    chin = _box(shape, mouth_x0 + 0.2 * width, lip_y + 0.2 * (chin_y - lip_y), mouth_x1 - 0.2 * width,
-                chin_y - 0.25 * (chin_y - lip_y))
-    upper_lip = _box(shape, mouth_x0 + 0.3 * width, nose_y + 0.2 * (lip_top_y - nose_y), mouth_x1 - 0.3 * width,
-                     lip_top_y - 0.1 * (lip_top_y - nose_y))
+    chin = _box(
+        shape,
+        mouth_x0 + 0.2 * width,
+        lip_y + 0.2 * (chin_y - lip_y),
+        mouth_x1 - 0.2 * width,
+        chin_y - 0.25 * (chin_y - lip_y),
+    )
+    upper_lip = _box(
+        shape,
+        mouth_x0 + 0.3 * width,
+        nose_y + 0.2 * (lip_top_y - nose_y),
+        mouth_x1 - 0.3 * width,
+        lip_top_y - 0.1 * (lip_top_y - nose_y),
+    )
     return between & inside, (chin | upper_lip) & inside
 
 
@@ -342,7 +360,9 @@ def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarra
     ):
         x0, x1 = sorted((points[outer, 0], points[inner, 0]))
         width, centre_y = x1 - x0, (points[top, 1] + points[bottom, 1]) / 2
-        box = _box(face_mask.shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width)
+        box = _box(
+            face_mask.shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width
+        )
         boxes.append(box & (face_mask > 0))
     return boxes[0], boxes[1]
 
