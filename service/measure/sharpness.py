@@ -20,8 +20,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..resample import halve
-
 # (pre-smoothing, re-blur) deviations in output pixels
 _FINE = (1.0, 1.5)  # resolves the finest detail: what an enlarged small photo lacks
 _MID = (1.5, 2.0)  # the blur reading: smoothed enough that grain hardly counts
@@ -47,8 +45,7 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     """(blur, detail width) of the face in pixels of `lightness`, from one cut of it.
 
     Blur (Gaussian deviation): the larger of the mid-scale and the coarse-scale readings (see
-    the module docstring); 0 for a perfectly sharp edge. The coarse scale is read on the cut
-    halved, where the same deviations cost a quarter.
+    the module docstring); 0 for a perfectly sharp edge.
 
     Detail width: the blur read at the finest scale, never less than the blur minus the half
     pixel by which that reading exceeds this one on sharp photos. An enlarged photo carries
@@ -63,8 +60,7 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
         return 0.0, 0.0
     image, inside = cut
     mid = gradient_ratio_blur(image, inside, *_MID)
-    half_inside = halve(inside.astype(np.float32)) > 0.5
-    coarse = 2.0 * gradient_ratio_blur(halve(image), half_inside, *(v / 2 for v in _COARSE)) - _COARSE_ERROR
+    coarse = gradient_ratio_blur(image, inside, *_COARSE) - _COARSE_ERROR
     blur = float(max(mid, coarse, 0.0))
     fine = gradient_ratio_blur(image, inside, *_FINE)
     return blur, float(max(fine, blur - _MID_OVER_FINE))
@@ -94,9 +90,8 @@ def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblu
 
 
 def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur with the kernel cut at 3 sigma (OpenCV's default for floats is 4)."""
-    size = 2 * int(np.ceil(3 * sigma)) + 1
-    return cv2.GaussianBlur(image, (size, size), sigma)
+    """Gaussian blur, OpenCV's kernel for floats (to 4 sigma: the ratio is calibrated on it)."""
+    return cv2.GaussianBlur(image, (0, 0), sigma)
 
 
 def _gradient_energy(image: np.ndarray) -> np.ndarray:
