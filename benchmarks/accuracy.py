@@ -311,6 +311,8 @@ def limits_text(profile: Profile, rule: str, measure: str | None) -> str:
         return ""
     limit = next(lim for lim in profile.rule(rule).limits if lim.measure == measure)
     ok = [f"{op} {v:g}" for op, v in ((">=", limit.pass_min), ("<=", limit.pass_max)) if v is not None]
+    if limit.warn_only:
+        return f"pass {' and '.join(ok)}, else warn"
     bad = [f"{op} {v:g}" for op, v in (("<", limit.fail_min), (">", limit.fail_max)) if v is not None]
     return f"pass {' and '.join(ok)}, fail {' or '.join(bad)}"
 

@@ -398,8 +398,8 @@ def det(negatives: list[float], positives: list[float], limit: Limit) -> dict:
         "eer_threshold": None if not np.isfinite(t) else float(t if two_sided else sign * t),
         "eer_fmr": float(fmr[best]), "eer_fnmr": float(fnmr[best]),
         "warn": outside(limit.pass_min, limit.pass_max),
-        "fail": outside(fail_min if limit.pass_min is not None else None,
-                        fail_max if limit.pass_max is not None else None),
+        "fail": outside(None, None) if limit.warn_only else outside(  # a warn_only limit never fails
+            fail_min if limit.pass_min is not None else None, fail_max if limit.pass_max is not None else None),
         "curve": [[None if not np.isfinite(x) else float(x if two_sided else sign * x), float(a), float(b)]
                   for x, a, b in zip(thresholds, fmr, fnmr)],
     }

@@ -1,7 +1,8 @@
 """Judge: measured values + rule profile -> checks, score and verdict. The only place that decides.
 
 Each rule has limits on one or more measurements. A value inside the `pass_*` limits passes,
-outside the `fail_*` limits fails, and in between warns. A rule takes the worst of its limits.
+outside the `fail_*` limits fails, and in between warns; a `warn_only` limit warns however far
+past `pass_*` the value is (more the further). A rule takes the worst of its limits.
 
 Score: every rule may cost up to its `weight` in points. A warning costs 20-50 % of it and a
 failure 60-100 %, growing with how far the value is past the limit; `raw` is 100 minus the
@@ -39,6 +40,8 @@ def evaluate(limit: Limit, value: float) -> Outcome:
 
 
 def _crossed(limit: Limit, value: float, side: str, pass_at: float, fail_at: float | None, past: float) -> Outcome:
+    if limit.warn_only:  # the whole warning cost, reached a quarter of the limit past it
+        return Outcome("warn", 0.2 + 0.3 * min(past / max(abs(pass_at) * 0.25, 1e-9), 1.0), side, limit, value)
     fail_at = pass_at if fail_at is None else fail_at
     band = abs(pass_at - fail_at)
     beyond = (fail_at - value) if side == "low" else (value - fail_at)

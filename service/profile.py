@@ -38,6 +38,7 @@ class Limit:
     pass_max: float | None = None
     fail_min: float | None = None
     fail_max: float | None = None
+    warn_only: bool = False  # outside `pass_*` it warns however far: the secretary decides (no fail_*)
 
 
 @dataclass(frozen=True)
@@ -239,12 +240,15 @@ class _LimitModel(_Section):
     pass_max: Bound | None = None
     fail_min: Bound | None = None
     fail_max: Bound | None = None
+    warn_only: bool = False
 
     @model_validator(mode="after")
     def _has_a_bound(self) -> _LimitModel:
         # the judge tests pass_* first; fail_* only says where the warning band ends
         if self.pass_min is None and self.pass_max is None:
             raise ValueError(f"limit on {self.measure!r} has no pass_min or pass_max: it would never fire")
+        if self.warn_only and (self.fail_min is not None or self.fail_max is not None):
+            raise ValueError(f"limit on {self.measure!r} is warn_only: it has no fail_min or fail_max")
         for side in ("min", "max"):
             if getattr(self, f"fail_{side}") is not None and getattr(self, f"pass_{side}") is None:
                 raise ValueError(f"limit on {self.measure!r} has fail_{side} without pass_{side}: it would never fire")
@@ -426,7 +430,7 @@ def _rules(
                 _resolve(getattr(lim, key), data, f"{where}.{key}", problems)
                 for key in ("pass_min", "pass_max", "fail_min", "fail_max")
             ]
-            limits.append(Limit(lim.measure, *bounds))
+            limits.append(Limit(lim.measure, *bounds, warn_only=lim.warn_only))
         rules.append(Rule(rule_id, spec.weight, tuple(limits), spec.if_missing, spec.source, spec.advisory))
     return tuple(rules), problems
 

@@ -43,6 +43,15 @@ def test_score_falls_with_more_and_worse_faults_and_agrees_with_the_verdict():
     assert one_fail[2] <= profile.verdict_caps["reject"]
 
 
+def test_a_warn_only_limit_warns_however_far_and_costs_more_the_further():
+    lim = Limit("x", pass_max=10, warn_only=True)
+    outcomes = [evaluate(lim, v) for v in (9, 10.5, 12, 1000)]
+    assert [o.status for o in outcomes] == ["pass", "warn", "warn", "warn"]
+    assert outcomes[1].badness < outcomes[2].badness < outcomes[3].badness <= 0.5
+    checks, _, _, verdict = judge(_values(skin_texture=0.01), load_profile(), "en")  # face.retouched: warn only
+    assert verdict == "review" and next(c for c in checks if c.id == "face.retouched").status == "warn"
+
+
 def test_advisory_rule_is_reported_but_changes_nothing():
     checks, _, score, verdict = judge(_values(dpi=72.0), load_profile(), "en")
     assert next(c for c in checks if c.id == "image.dpi").status == "warn"

@@ -138,6 +138,8 @@ def test_an_unknown_measure_is_an_error_naming_the_produced_ones(rules_dir):
         ('[rules."face.pose"]\nlimits = [{ measure = "yaw_abs", pass_min = 0, fail_max = 8 }]\n', "fail_max without pass_max"),
         ('[rules."face.pose"]\nlimits = [{ measure = "yaw_abs", pass_max = true }]\n', "limits[0].pass_max"),
         ('[rules."face.pose"]\nlimits = []\n', 'rules."face.pose".limits'),
+        ('[rules."face.pose"]\nlimits = [{ measure = "yaw_abs", pass_max = 5, fail_max = 8, warn_only = true }]\n',
+         "is warn_only: it has no fail_min or fail_max"),
         ('[rules."face.new"]\nweight = 3\n', 'rules."face.new".source: missing'),
     ],
 )
