@@ -492,8 +492,10 @@ def print_families(rows: list[dict]) -> None:
 
 
 def limits(side: dict) -> str:
-    """'< 20', '> 0.45' or '20..75': outside it the value is flagged."""
+    """'< 20', '> 0.45' or '20..75': outside it the value is flagged; 'never' (a warn_only limit)."""
     low, high = side["low"], side["high"]
+    if low is None and high is None:
+        return "never"
     if low is not None and high is not None:
         return f"{number(low)}..{number(high)}"
     return f"< {number(low)}" if low is not None else f"> {number(high)}"
