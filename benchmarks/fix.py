@@ -1,10 +1,15 @@
-"""Auto-fix over real photos: encodes per photo, bytes against the budget, and time per fix.
+"""Auto-fix over real photos: the source's verdict against the fixed photo's, why a photo is
+not fixed, encodes per photo, bytes against the budget, and time per fix.
 
-    python benchmarks/fix.py [--out benchmarks/out/fix.json]
+    python benchmarks/fix.py [--jobs 2] [--out benchmarks/out/fix.json]
 
-Photos: every `good_id` photo of ../shared/photos (skipped when absent). Budgets: the
-profile's own (5 MB) and a few tight ones a register might ask for. Time: generated ~12 MP
-and ~2 MP JPEGs of a real face (see speed.py), median of several runs, single process.
+Trust: every DEV photo of ../shared/photos (skipped when absent), fixed with the default
+options: the table of source verdict against fixed verdict (or "not fixed"), every photo
+whose fixed file is worse than its source (the guarantee says none), the crops each written
+photo needed, and the reasons for every portrait not fixed. Budgets: the `good_id` photos at
+the profile's own budget (5 MB) and a few tight ones a register might ask for. Time:
+generated ~12 MP and ~2 MP JPEGs of a real face (see speed.py), median of several runs,
+single process.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 import statistics
 import sys
 import time
@@ -24,23 +32,91 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from speed import SHARED, make_input, source_face  # noqa: E402
 
 from service.fix import fix  # noqa: E402
+from service.pipeline import check  # noqa: E402
+from service.report import VERDICT_RANK  # noqa: E402
 
 BUDGETS_KB = [None, 60, 40, 25]
 
 
-def good_photos() -> list[Path]:
-    manifest = SHARED / "manifest.csv"
-    if not manifest.is_file():
+def manifest() -> list[dict]:
+    path = SHARED / "manifest.csv"
+    if not path.is_file():
         return []
-    with open(manifest, newline="", encoding="utf-8") as f:
-        return [SHARED / row["file"] for row in csv.DictReader(f) if row["category"] == "good_id"]
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def good_photos() -> list[Path]:
+    return [SHARED / row["file"] for row in manifest() if row["category"] == "good_id"]
+
+
+def source_and_fixed(row: dict) -> dict:
+    """One photo: its own verdict, and what auto-fix made of it."""
+    data = (SHARED / row["file"]).read_bytes()
+    source = check(data, lang="en")
+    result = fix(data, lang="en")
+    out = {"file": row["file"], "category": row["category"], "source": source.verdict or "unreadable",
+           "source_score": source.score}
+    info = result.report.fix
+    if result.jpeg is None:
+        out |= {"fixed": "not fixed", "reasons": [{"id": r.id, "detail": r.detail} for r in info.reasons] if info else []}
+    else:
+        fixed = result.report
+        out |= {"fixed": fixed.verdict, "fixed_score": fixed.score, "attempts": info.attempts,
+                "worse": VERDICT_RANK[fixed.verdict] > VERDICT_RANK[source.verdict],
+                "newly_not_passing": [c.id for c in fixed.checks if c.status != "pass"
+                                      and (source.check(c.id) is None or source.check(c.id).status == "pass")]}
+    return out
+
+
+def trust(jobs: int) -> list[dict]:
+    rows = manifest()
+    if jobs <= 1:
+        return [source_and_fixed(r) for r in rows]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(source_and_fixed, rows))
+
+
+def print_trust(results: list[dict]) -> dict:
+    columns = ["accept", "review", "reject", "not fixed"]
+    corner = "source \\ fixed"
+    print(f"{corner:>16s} " + " ".join(f"{c:>9s}" for c in columns) + f" {'n':>4s}")
+    for source in ["accept", "review", "reject", "unreadable"]:
+        counts = Counter(r["fixed"] for r in results if r["source"] == source)
+        if counts:
+            print(f"{source:>16s} " + " ".join(f"{counts[c]:>9d}" for c in columns) + f" {sum(counts.values()):>4d}")
+    written = [r for r in results if r["fixed"] != "not fixed"]
+    worse = [r for r in written if r["worse"]]
+    attempts = Counter(r["attempts"] for r in written)
+    print(f"written {len(written)} of {len(results)}; worse than the source: {len(worse)}; "
+          f"crops needed: " + ", ".join(f"{k}: {v}" for k, v in sorted(attempts.items())))
+    for r in worse:
+        print(f"  WORSE {r['file']}: {r['source']} -> {r['fixed']} ({', '.join(r['newly_not_passing'])})")
+    for r in written:
+        if r["newly_not_passing"]:
+            print(f"  {r['file']}: {r['source']} -> {r['fixed']}, newly not passing: {', '.join(r['newly_not_passing'])}")
+    by_reason = Counter()
+    for r in results:
+        if r["fixed"] == "not fixed":
+            ids = ", ".join(x["id"] for x in r["reasons"])
+            if r["category"] in ("good_id", "portrait_noncompliant"):
+                print(f"  not fixed {r['file']} ({r['category']}, source {r['source']}): {ids}")
+            else:
+                by_reason[(r["category"], ids)] += 1
+    for (category, ids), n in sorted(by_reason.items()):
+        print(f"  not fixed: {n} {category} photos ({ids})")
+    return {"photos": len(results), "written": len(written), "worse": len(worse), "attempts": dict(attempts)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "fix.json")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the trust table")
     args = parser.parse_args()
+
+    results = trust(args.jobs)
+    trust_summary = print_trust(results) if results else None
 
     photos = good_photos()
     budget_rows = []
@@ -94,7 +170,9 @@ def main() -> int:
     for r in time_rows:
         print(f"fix {r['input']:5s} median {r['fix_ms_median']:.0f} ms (max {r['fix_ms_max']:.0f})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"budgets": budget_rows, "times": time_rows}, indent=2))
+    args.out.write_text(json.dumps(
+        {"trust": trust_summary, "photos": results, "budgets": budget_rows, "times": time_rows}, indent=2
+    ))
     print(f"wrote {args.out}")
     return 0
 

@@ -6,7 +6,9 @@
     idphoto batch SOURCE... --out DIR [--profile NAME] [--child] [--workers N] [--engine local|ray] [--ray-address ADDR] [--fix]
 
 Exit codes: 0 every input was read (check) / a photo was written (fix); 2 an input was
-unreadable (or a usage error); 3 fix: the photo cannot be fixed (the reasons are printed).
+unreadable (or a usage error, such as `fix --width` below the profile's minimum); 3 fix: the
+photo cannot be fixed without making it worse or leaving a rule failed (the reasons are
+printed; nothing is written).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from .errors import ErrorCode, PhotoError
 from .fix import fix
+from .fixplan import FixOptionError, FixOptions
 from .pipeline import check
 from .profile import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
 from .report import ErrorInfo, Report
@@ -87,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import SettingsMismatch, run_batch
     from .batch.sources import SourceError
 
     if args.engine == "ray":
@@ -101,7 +104,7 @@ def _batch(args: argparse.Namespace) -> int:
             args.sources, args.out, args.profile, args.lang, args.workers, args.engine, args.ray_address, args.fix,
             args.timeout, child=args.child,
         )
-    except SourceError as exc:
+    except (SourceError, SettingsMismatch) as exc:
         print(f"idphoto batch: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
@@ -112,6 +115,11 @@ def _batch(args: argparse.Namespace) -> int:
     print(f"{summary['photos']} photos: {counts}")
     print(f"this run: {run['processed']} processed in {run['seconds']} s ({run['photos_per_second']} photos/s), "
           f"{run['skipped_as_done']} already done")
+    if args.fix:
+        fixed = summary["fixed"]
+        written = ", ".join(f"{k} {v}" for k, v in fixed["written_by_verdict"].items())
+        not_fixed = ", ".join(f"{k} {v}" for k, v in fixed["not_fixed_by_rule"].items()) or "none"
+        print(f"fixed/: {written} (each keeps every rule its source passed); not fixed, by rule: {not_fixed}")
     print(f"results: {args.out / 'results.csv'}, {args.out / 'report.html'}")
     return EXIT_OK
 
@@ -155,6 +163,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
+    try:  # an output the school would refuse is not written, and the photo is not even read
+        FixOptions(args.max_kb, args.width, args.pad, args.upscale).validate(load_profile(args.profile), args.lang)
+    except FixOptionError as exc:
+        print(f"idphoto fix: {exc.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
     data, report = _read(args.input, args.profile, args.lang)
     if report is None:
         try:

@@ -52,10 +52,22 @@ def eye_line_angle(face: Face) -> float:
 def plan_crop(
     face: Face, frame_width: int, frame_height: int, geo: GeometrySpec, min_height: float = 0.0, padded: bool = False
 ) -> CropPlan:
-    """`padded`: the frame will be extended with background (auto-fix --pad). The head is then
-    kept at most half-way between the target and the maximum share, so that the fixed photo's
-    own check, with its own crown estimate, still finds it within the limits; the padding
-    stays as small as that allows."""
+    """The preferred crop (the one `check` judges): the first of `crop_candidates`."""
+    return crop_candidates(face, frame_width, frame_height, geo, min_height, padded)[0]
+
+
+def crop_candidates(
+    face: Face, frame_width: int, frame_height: int, geo: GeometrySpec, min_height: float = 0.0, padded: bool = False
+) -> list[CropPlan]:
+    """The preferred crop, then the alternatives auto-fix may try when the first one's photo
+    would break a rule (see `service/fixplan.py`): the crops as loose and as tight as the head
+    range allows, each fitting the frame and holding the pixels as well as the preferred one.
+    They stay a quarter of the range inside its ends, so the fixed photo's own crown estimate
+    still finds the head within it.
+
+    `padded`: the frame will be extended with background (auto-fix --pad). The head is then
+    kept at most half-way between the target and the maximum share, for the same reason; the
+    padding stays as small as that allows."""
     head = max(face.head_height, 1.0)
     largest = min(frame_height, frame_width / geo.aspect)  # the largest 35:45 crop the frame holds
     needed = head / largest
@@ -65,10 +77,19 @@ def plan_crop(
     plans = [_place(face, height, frame_width, frame_height, geo, needed) for height in heights]
     if padded:
         plans = [p for p in plans if p.head_ratio <= (geo.head_target + geo.head_max) / 2 + 1e-9]
-    return min(
-        plans,
-        key=lambda p: (round(p.overflow, 6), max(min_height - p.height, 0.0), abs(p.head_ratio - geo.head_target)),
-    )
+
+    def fit(p: CropPlan) -> tuple[float, float]:
+        return round(p.overflow, 6), max(min_height - p.height, 0.0)
+
+    best = min(plans, key=lambda p: (*fit(p), abs(p.head_ratio - geo.head_target)))
+    as_good = [p for p in plans if fit(p) <= fit(best)]
+    margin = (geo.head_max - geo.head_min) / 4
+    candidates = [best]
+    for ratio in (geo.head_min + margin, geo.head_max - margin):
+        alternative = min(as_good, key=lambda p: abs(p.head_ratio - ratio))
+        if all(abs(alternative.head_ratio - c.head_ratio) >= margin / 2 for c in candidates):  # a real alternative
+            candidates.append(alternative)
+    return candidates
 
 
 def _place(face: Face, height: float, frame_w: int, frame_h: int, geo: GeometrySpec, needed: float) -> CropPlan:

@@ -1,13 +1,11 @@
-"""Auto-fix: turn a usable photo into the file the school exports.
+"""Auto-fix: turn a usable photo into the file the school exports, never into a worse one.
 
-decode (at the largest DCT reduction that still has enough pixels) -> level the eyes (when
-the roll is within tolerance) -> cut the crop that `check` planned -> resample to the output
-size -> encode to the byte budget -> check the result with the same engine.
-
-A photo is not fixed, and the reasons say why, when: there is not exactly one face; the crop
-would need pixels the frame does not have (head cut off, face at the edge) and padding was
-not asked for or is not safe; the face has too few pixels for the output size (upscaling
-only when asked for, and then reported); or even the quality floor does not fit the budget.
+The plan (`service/fixplan.py`) says whether the photo can be fixed and which crops to try.
+Each crop in turn: decode (at the largest DCT reduction that still has enough pixels) ->
+level the eyes (when the plan does) -> cut -> resample to the output size -> encode to the
+byte budget -> analyse the result with the same engine. The first crop whose photo breaks no
+rule its source kept (`judge.broken_by_fix`) is written. When none does, nothing is written
+and the reasons name the rules every crop broke.
 """
 
 from __future__ import annotations
@@ -16,15 +14,13 @@ import math
 import time
 from dataclasses import dataclass
 
-import cv2
-import numpy as np
-
 from . import decode
-from .crop import Padding, crop_transform, fits_frame, plan_crop, render
-from .encode import SizeTargetError, fit_to_size
-from .judge import message
-from .pipeline import Analysis, Clock, analyse, check, report_for
-from .profile import DEFAULT_PROFILE, Profile
+from .crop import crop_transform, render
+from .encode import Encoded, SizeTargetError, fit_to_size
+from .fixplan import Cut, FixOptions, FixPlan, plan_fix
+from .judge import broken_by_fix, message
+from .pipeline import Analysis, Clock, analyse, report_for
+from .profile import DEFAULT_PROFILE, Profile, load_profile
 from .report import FixInfo, Reason, Report
 
 
@@ -45,130 +41,106 @@ def fix(
     upscale: bool = False,
     child: bool = False,
 ) -> FixResult:
-    """Raises PhotoError when the bytes cannot be read at all. `child`: plan the crop (and check
-    the result) with the profile's child geometry."""
+    """Raises PhotoError when the bytes cannot be read at all, FixOptionError for an output
+    below the profile's minimum. `child`: plan the crop (and check the result) with the
+    profile's child geometry."""
     started = time.perf_counter()
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    options = FixOptions(max_kb, width, pad, upscale)
+    options.validate(profile, lang)
     analysis = analyse(data, profile, child)
-    return fix_analysis(analysis, report_for(analysis, lang, file), max_kb, width, pad, lang, file, upscale, started)
+    return fix_analysis(analysis, report_for(analysis, lang, file), options, lang, file, started)
 
 
 def fix_analysis(
     analysis: Analysis,
     source: Report,
-    max_kb: int | None = None,
-    width: int | None = None,
-    pad: bool = False,
+    options: FixOptions | None = None,
     lang: str = "pl",
     file: str | None = None,
-    upscale: bool = False,
     started: float | None = None,
 ) -> FixResult:
     """Auto-fix from an analysis the caller already has (and its report), e.g. in a batch. The
     crop is planned with the analysis's geometry (the child one when it was analysed as a child)."""
     started = time.perf_counter() if started is None else started
-    profile, geometry = analysis.profile, analysis.geometry
-    out_w = width or profile.output.width
-    out_h = round(out_w / geometry.aspect)
-    target = min(max_kb * 1024 if max_kb else profile.output.max_bytes, profile.output.max_bytes)
+    options = options or FixOptions()
+    options.validate(analysis.profile, lang)
+    plan = plan_fix(analysis, source.checks, options, lang)
+    if not plan.fixable:
+        return _not_fixed(source, list(plan.reasons), plan)
 
-    reasons = _cannot_crop(analysis, source)
-    if reasons:
-        return _not_fixed(source, reasons, target)
-    face = analysis.faces.face
-    plan = plan_crop(face, analysis.photo.width, analysis.photo.height, geometry, out_h)
-    if plan.height < out_h and not upscale:
-        text = message(profile, "image.resolution", "low", lang, "crop_height_px", plan.height, out_h)
-        reasons.append(Reason(id="image.resolution", message=text))
-    padding = None
-    if plan.overflow > 0:
-        padding = _padding(analysis, source, pad)
-        if padding is None:
-            text = message(profile, "face.position", "high", lang, "crop_overflow", plan.overflow, 0)
-            reasons.append(Reason(id="face.position", message=text))
-        else:  # with background added, the head can sit at the target share
-            plan = plan_crop(face, analysis.photo.width, analysis.photo.height, geometry, out_h, padded=True)
-    if reasons:
-        return _not_fixed(source, reasons, target)
-
-    angle = plan.angle
-    centre = ((face.right_eye[0] + face.left_eye[0]) / 2, face.eye_y)
-    if abs(angle) > geometry.roll_max or (
-        padding is None and not fits_frame(plan, centre, angle, analysis.photo.width, analysis.photo.height)
-    ):
-        angle = 0.0  # leave a strong tilt for the pose check to report; never invent corner pixels
-    k = out_h / plan.height
+    profile = analysis.profile
     clock = Clock(started)
     clock.lap("source")  # the source analysis, when `fix` ran it; ~0 when the caller had it
+    broken_each: list[list[str]] = []
+    first: Report | None = None  # the first crop's report, for the hints when every crop breaks a rule
+    for attempt, cut in enumerate(plan.cuts, 1):
+        try:
+            encoded, decoded_scale = _encode(analysis, plan, cut, clock)
+        except SizeTargetError as exc:
+            text = message(profile, "file.size", "high", lang, "file_bytes", exc.floor_bytes, exc.target)
+            return _not_fixed(source, [Reason(id="file.size", message=text, detail=f"quality floor {exc.floor}")], plan)
+        fixed = analyse(encoded.data, profile, analysis.child)
+        clock.lap("verify")
+        broken = broken_by_fix(analysis.values, fixed.values, profile)
+        if not broken:
+            return FixResult(encoded.data, _written(fixed, lang, file, plan, cut, encoded, decoded_scale, attempt, source, started, clock))
+        broken_each.append(broken)
+        first = first or report_for(fixed, lang)
+
+    # every crop broke something: name what the first one broke, with the fixed photo's own hint
+    reasons = []
+    for rule_id in broken_each[0]:
+        check = first.check(rule_id) if first else None
+        hint = check.message if check is not None else ""
+        text = profile.words["fix_broke_rule"][lang].format(message=hint).strip()
+        tried = sum(rule_id in broken for broken in broken_each)
+        reasons.append(Reason(id=rule_id, message=text, detail=f"broken in {tried} of {len(broken_each)} crops tried"))
+    return _not_fixed(source, reasons, plan, attempts=len(broken_each))
+
+
+def _encode(analysis: Analysis, plan: FixPlan, cut: Cut, clock: Clock) -> tuple[Encoded, float]:
+    """Cut, level, resample and encode one crop of the plan."""
+    out_w, out_h = plan.size
+    k = out_h / cut.crop.height
     decoded = analysis.decoded
     if decoded.scale < min(k, 1.0):
         decoded = decode.decode_rgb(analysis.photo, math.ceil(analysis.photo.height * min(k, 1.0)))
         clock.lap("decode")
-    matrix = crop_transform(plan, centre, angle, k)
-    pixels = render(decoded.rgb, decoded.scale, matrix, (out_w, out_h), padding)
+    matrix = crop_transform(cut.crop, cut.centre, cut.angle, k)
+    pixels = render(decoded.rgb, decoded.scale, matrix, (out_w, out_h), plan.padding)
     clock.lap("render")
-
-    try:
-        encoded = fit_to_size(
-            pixels, target, profile.output.quality_floor, profile.output.max_quality, profile.output.dpi
-        )
-    except SizeTargetError as exc:
-        text = message(profile, "file.size", "high", lang, "file_bytes", exc.floor_bytes, exc.target)
-        detail = f"quality floor {exc.floor}"
-        return _not_fixed(source, [Reason(id="file.size", message=text, detail=detail)], target)
+    output = analysis.profile.output
+    encoded = fit_to_size(pixels, plan.target_bytes, output.quality_floor, output.max_quality, output.dpi)
     clock.lap("encode")
+    return encoded, decoded.scale
 
-    report = check(encoded.data, profile, lang, file, analysis.child)
-    clock.lap("verify")
+
+def _written(fixed: Analysis, lang, file, plan: FixPlan, cut: Cut, encoded: Encoded, decoded_scale: float,
+             attempts: int, source: Report, started: float, clock: Clock) -> Report:
+    report = report_for(fixed, lang, file)
+    out_w, out_h = plan.size
+    k = out_h / cut.crop.height
     report.fix = FixInfo(
         written=True,
         width=out_w,
         height=out_h,
         bytes=len(encoded.data),
-        target_bytes=target,
+        target_bytes=plan.target_bytes,
         quality=encoded.quality,
         encodes=encoded.encodes,
-        rotated_deg=round(angle, 2),
-        padded=padding is not None,
+        rotated_deg=round(cut.angle, 2),
+        attempts=attempts,
+        padded=plan.padding is not None,
         upscaled=round(k, 3) if k > 1 else None,
         source_crop=source.crop.box if source.crop else None,
-        decode_scale=decoded.scale,
+        decode_scale=decoded_scale,
         ms=round((time.perf_counter() - started) * 1000, 1),
         timings_ms=clock.laps,
     )
-    return FixResult(encoded.data, report)
+    return report
 
 
-def _cannot_crop(analysis: Analysis, source: Report) -> list[Reason]:
-    if analysis.faces.count != 1 or analysis.faces.face is None:
-        return [Reason(id="face.count", message=source.check("face.count").message)]
-    return []
-
-
-def _padding(analysis: Analysis, source: Report, allowed: bool) -> Padding | None:
-    """Padding is allowed only when asked for, when the whole face (the mesh: forehead, chin and
-    both sides) is in the frame, so only hair and background are missing, and when the
-    background was measured uniform. The margin continues the backdrop (see `crop.render`);
-    above a head cut by the top edge it is the median backdrop colour along that edge, where
-    the padding meets the photo (the median of the whole backdrop would show a seam)."""
-    face, photo = analysis.faces.face, analysis.photo
-    uniform = source.check("background.uniform")
-    x0, y0, x1, y1 = face.box
-    face_inside = x0 >= 0 and y0 >= 0 and x1 <= photo.width and y1 <= photo.height
-    if not (allowed and face_inside and uniform is not None and uniform.status == "pass"):
-        return None
-    rgb = analysis.decoded.rgb
-    mask = cv2.resize(analysis.faces.person_mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
-    band = max(int(0.01 * min(rgb.shape[:2])), 2)
-    edge = np.zeros(rgb.shape[:2], bool)
-    edge[:band] = True  # the top edge: the plain patch goes above a head cut by it
-    background = edge & (mask < analysis.profile.person_threshold)
-    if background.sum() < 50:
-        return None
-    colour = tuple(int(c) for c in np.median(rgb[background], axis=0))
-    mask_scale = analysis.faces.person_mask.shape[0] / photo.height
-    return Padding(colour, analysis.faces.person_mask, mask_scale, analysis.profile.person_threshold)
-
-
-def _not_fixed(source: Report, reasons: list[Reason], target: int) -> FixResult:
-    source.fix = FixInfo(written=False, reasons=reasons, target_bytes=target)
+def _not_fixed(source: Report, reasons: list[Reason], plan: FixPlan, attempts: int = 0) -> FixResult:
+    source.fix = FixInfo(written=False, reasons=reasons, target_bytes=plan.target_bytes, attempts=attempts)
     return FixResult(None, source)

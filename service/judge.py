@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .measure.names import SET_BY_FIX
 from .profile import Limit, Profile, Rule
-from .report import Check, Threshold
-
-_STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2}
+from .report import STATUS_RANK, Check, Threshold
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def judge_rule(rule: Rule, values: dict[str, float | None]) -> Outcome | None:
             return None
         status = rule.if_missing
         return Outcome(status, 0.35 if status == "warn" else 0.8, "missing", rule.limits[0], None)
-    return max(outcomes, key=lambda o: (_STATUS_ORDER[o.status], o.badness))
+    return max(outcomes, key=lambda o: (STATUS_RANK[o.status], o.badness))
 
 
 def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple[list[Check], list[str], int, str]:
@@ -82,6 +81,42 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
         "accept": (caps["review"] + 1, 100),
     }[verdict]
     return checks, skipped, int(low + (high - low) * raw / 100.0), verdict
+
+
+def beyond_fix(values: dict[str, float | None], profile: Profile) -> list[str]:
+    """Rules the photo fails on a measurement auto-fix does not set (the content: eyes, light,
+    background...): no crop or re-encoding repairs them. Rule ids, in profile order."""
+    return [
+        rule.id
+        for rule in profile.rules
+        if not rule.advisory
+        and any(
+            lim.measure not in SET_BY_FIX and values.get(lim.measure) is not None
+            and evaluate(lim, values[lim.measure]).status == "fail"
+            for lim in rule.limits
+        )
+    ]
+
+
+def broken_by_fix(source: dict[str, float | None], fixed: dict[str, float | None], profile: Profile) -> list[str]:
+    """The guarantee that auto-fix never hands out a worse photo, limit by limit: the rules whose
+    limits the fixed photo breaks. A limit on what auto-fix sets (`SET_BY_FIX`: format, size,
+    dpi, crop) must pass; every other limit must keep its source's status or a better one, and
+    stay measurable if it was. Rule ids, in profile order."""
+    broken = []
+    for rule in profile.rules:
+        for lim in rule.limits:
+            before, after = source.get(lim.measure), fixed.get(lim.measure)
+            if lim.measure in SET_BY_FIX:
+                worse = after is None or evaluate(lim, after).status != "pass"
+            elif before is None:
+                worse = False
+            else:
+                worse = after is None or STATUS_RANK[evaluate(lim, after).status] > STATUS_RANK[evaluate(lim, before).status]
+            if worse:
+                broken.append(rule.id)
+                break
+    return broken
 
 
 def message(profile: Profile, rule_id: str, key: str, lang: str, measure: str, value, limit) -> str:

@@ -1,7 +1,7 @@
 """The pipeline: decode -> face -> crop plan -> measure -> judge. One path for every caller.
 
-`analyse` returns everything later stages need (auto-fix cuts `analysis.crop` from
-`analysis.decoded`); `check` turns an analysis into the report. `child` (said by the caller:
+`analyse` returns everything later stages need (auto-fix plans from `analysis` and cuts from
+`analysis.decoded`); `check` turns an analysis into the report, with the default fix plan. `child` (said by the caller:
 the engine cannot tell a child's age) plans the crop with the profile's child geometry.
 """
 
@@ -16,6 +16,7 @@ from . import decode
 from .crop import CropPlan, plan_crop
 from .errors import PhotoError
 from .face import FaceAnalysis, analyse_faces, load_models
+from .fixplan import FixOptions, plan_fix
 from .judge import judge
 from .measure import measure_pixels
 from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, load_profile
@@ -104,6 +105,7 @@ def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) ->
         faces=analysis.faces.count,
         face=_face_info(face) if face else None,
         crop=_crop_info(crop) if crop else None,
+        fix_plan=plan_fix(analysis, checks, FixOptions(), lang).info() if face else None,
         image=ImageInfo(format=photo.format, width=photo.width, height=photo.height, bytes=photo.n_bytes, dpi=photo.dpi),
         timings_ms=timings,
     )

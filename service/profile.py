@@ -59,6 +59,7 @@ class OutputSpec:
     max_bytes: int
     quality_floor: int
     max_quality: int
+    crops_to_try: int  # auto-fix: crops encoded and checked before it says "not fixable"
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class _OutputSection(_Section):
     max_bytes: PositiveInt
     quality_floor: Quality
     max_quality: Quality
+    crops_to_try: Annotated[int, Field(ge=1, le=12)]
 
 
 class _GeometrySection(_Section):
@@ -459,7 +461,9 @@ def _build(
         name=name,
         title=model.profile.title,
         max_pixels=model.file.max_pixels,
-        output=OutputSpec(out.width, out.height, out.dpi, out.max_bytes, out.quality_floor, out.max_quality),
+        output=OutputSpec(
+            out.width, out.height, out.dpi, out.max_bytes, out.quality_floor, out.max_quality, out.crops_to_try
+        ),
         geometry=geometry,
         child_geometry=replace(geometry, eye_line_min=geo.child_eye_line_min_mm / geo.aspect_height, child=True),
         child_max_age=geo.child_max_age,

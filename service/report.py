@@ -9,6 +9,10 @@ from pydantic import BaseModel, Field
 Status = Literal["pass", "warn", "fail"]
 Verdict = Literal["accept", "review", "reject"]
 
+# The one order of statuses and verdicts, best first: everything that sorts or compares them reads these.
+STATUS_RANK: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2}
+VERDICT_RANK: dict[str, int] = {"accept": 0, "review": 1, "reject": 2}
+
 
 class Threshold(BaseModel):
     """The pass limits of the measurement that decided the check."""
@@ -57,7 +61,7 @@ class FaceInfo(BaseModel):
 
 class CropInfo(BaseModel):
     box: Box = Field(description="Proposed 35:45 ID crop in source pixels (may extend past the frame)")
-    angle: float = Field(description="Rotation (degrees) auto-fix applies to level the eyes")
+    angle: float = Field(description="Tilt of the eye line (degrees, clockwise); what auto-fix applies is `fix_plan.rotate_deg`")
     head_ratio: float = Field(description="Chin-to-crown height / crop height")
     eye_line: float = Field(description="Eye line above the bottom edge / crop height")
     fits_frame: bool
@@ -89,6 +93,20 @@ class Reason(BaseModel):
     detail: str | None = None
 
 
+class FixPlanInfo(BaseModel):
+    """What auto-fix will do with this photo (default options: no padding, no upscaling), decided
+    once (service/fixplan.py): the overlay draws `corners`, and `fix` cuts them first."""
+
+    fixable: bool = Field(description="False when a reason already blocks the fix (the fix may still refuse a photo whose every crop would break a rule)")
+    reasons: list[Reason] = Field([], description="Why it cannot be fixed: the judged checks auto-fix cannot repair")
+    corners: list[tuple[float, float]] = Field(
+        [], description="The first crop auto-fix cuts, as cut (turned when it levels the eyes): source pixels, clockwise from top left"
+    )
+    rotate_deg: float = Field(0.0, description="Rotation auto-fix applies to level the eyes (0: not levelled)")
+    fits_frame: bool = Field(True, description="The crop lies inside the photo (else it needs --pad)")
+    crops_to_try: int = Field(0, description="Crops auto-fix may try, in order, until one keeps every rule the photo passed")
+
+
 class FixInfo(BaseModel):
     written: bool
     reasons: list[Reason] = []
@@ -99,6 +117,9 @@ class FixInfo(BaseModel):
     quality: int | None = Field(None, description="JPEG quality chosen: the highest that fits target_bytes")
     encodes: int | None = Field(None, description="Encodes the size search needed")
     rotated_deg: float | None = Field(None, description="Rotation applied to level the eyes")
+    attempts: int | None = Field(
+        None, description="Crops of the plan encoded and checked; the last one written is the file (each earlier one broke a rule)"
+    )
     padded: bool = False
     upscaled: float | None = Field(None, description="Upscaling factor, only when the caller allowed it")
     source_crop: Box | None = None
@@ -122,6 +143,7 @@ class Report(BaseModel):
     crop: CropInfo | None = None
     image: ImageInfo | None = None
     error: ErrorInfo | None = None
+    fix_plan: FixPlanInfo | None = Field(None, description="What auto-fix would do (set when a face was found)")
     fix: FixInfo | None = Field(None, description="Set by auto-fix: what was written, or why nothing was")
     timings_ms: dict[str, float] = {}
 

@@ -60,6 +60,7 @@ def _worker_main(conn: Connection) -> None:
     from .compare import compare
     from .errors import PhotoError
     from .fix import fix
+    from .fixplan import FixOptionError
     from .pipeline import analyse, check, report_for
     from .web.overlay import draw_overlay
 
@@ -91,7 +92,7 @@ def _worker_main(conn: Connection) -> None:
                     report, image = check(a["data"], a["profile"], a["lang"], child=child), None
                 else:  # one decode serves the report and the drawing
                     report = report_for(analysis, a["lang"])
-                    image = draw_overlay(analysis.decoded, report, analysis.geometry.roll_max)
+                    image = draw_overlay(analysis.decoded, report)
                 result = {"jpeg": image, "report": report.model_dump(mode="json")}
             elif job.kind == "sleep":  # used by the tests to hold a worker
                 time.sleep(job.args["seconds"])
@@ -105,6 +106,8 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("ok", result))
         except PhotoError as exc:
             conn.send(("photo_error", {"code": str(exc.code), "message": exc.message}))
+        except FixOptionError as exc:  # options the caller should have had refused before the upload
+            conn.send(("photo_error", {"code": exc.code, "message": exc.message}))
         except Exception as exc:  # an engine bug on this photo: report it, keep serving the others
             log.exception("engine error", extra={"event": "engine_error", "job": job.kind})
             conn.send(("failed", {"code": "processing_failed", "message": f"The engine failed on this photo ({type(exc).__name__})."}))

@@ -1,6 +1,7 @@
 """A photo framed as for a child: eyes about 17 mm above the bottom edge of a 35x45 frame.
 
-Built from the astronaut (a real face): the face below the eyes is shortened to 0.8 (a child's
+Built from a real face (the astronaut, or a shared studio portrait): the face from just below
+the eyes to the chin is shortened to 0.75, the eye-to-chin length to about 0.8 (a child's
 lower face is short for its head), then a 35:45 frame is cut with the head at 73 % of the
 height and the eye line at 17 mm, scaled to 700 rows. The adult eye line (20-30 mm) cannot be
 met inside that frame; the child one (from 15 mm) can.
@@ -23,9 +24,10 @@ def child_framed(astronaut: np.ndarray) -> np.ndarray:
     def main_face(rgb):
         return analyse_faces(rgb, 1.0, load_models(), load_profile().detection).face
 
-    eye_y = main_face(astronaut).eye_y
+    face = main_face(astronaut)
+    start = face.eye_y + 0.25 * (face.chin_y - face.eye_y)  # below the lower eyelids: the eyes keep their shape
     rows = np.arange(astronaut.shape[0], dtype=np.float32)
-    source_rows = np.where(rows <= eye_y, rows, eye_y + (rows - eye_y) / 0.8)
+    source_rows = np.where(rows <= start, rows, start + (rows - start) / 0.75)
     map_x = np.tile(np.arange(astronaut.shape[1], dtype=np.float32), (astronaut.shape[0], 1))
     map_y = np.repeat(source_rows[:, None], astronaut.shape[1], axis=1).astype(np.float32)
     short = cv2.remap(astronaut, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

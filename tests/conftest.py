@@ -57,6 +57,35 @@ def good_face(astronaut) -> np.ndarray:
     return astronaut
 
 
+def framing_profile():
+    """The default profile with only the limits auto-fix itself sets (file, crop, scale; see
+    `SET_BY_FIX`) and face.count. The crop, levelling and encoding machinery is tested with it
+    on the astronaut, the only real face the packages ship: it must be enlarged 4x to have
+    enough pixels, and the full profile rightly refuses to fix an enlarged photo."""
+    from dataclasses import replace
+
+    from service.measure.names import SET_BY_FIX
+    from service.profile import load_profile
+
+    profile = load_profile()
+    rules = []
+    for rule in profile.rules:
+        limits = tuple(lim for lim in rule.limits if lim.measure in SET_BY_FIX or rule.id == "face.count")
+        if limits:
+            rules.append(replace(rule, limits=limits))
+    return replace(profile, rules=tuple(rules))
+
+
+@pytest.fixture(scope="session")
+def clean_portrait() -> bytes:
+    """A photo our own check accepts and auto-fix can fix with every rule: a shared studio
+    portrait. None ships with the packages, so the tests that need one skip without ../shared."""
+    path = SHARED / "dev_good_003.jpg"
+    if not path.is_file():
+        pytest.skip("../shared/photos is absent: no photo our own check accepts ships with the packages")
+    return path.read_bytes()
+
+
 def synthetic_face(crown_y: float, chin_y: float, centre_x: float, eye_share: float = 0.5):
     """A frontal, level `Face` with the crown, chin and eye line where asked (no mesh)."""
     from service.face import Face

@@ -45,7 +45,8 @@ def test_check_accepts_multipart_and_raw_jpeg(client, portrait_jpeg):
     assert multipart.json()["faces"] == 1 and multipart.json()["checks"][0]["message"]
 
 
-def test_fix_answers_the_jpeg_with_score_headers_or_json(client, portrait_jpeg):
+def test_fix_answers_the_jpeg_with_score_headers_or_json(client, clean_portrait):
+    portrait_jpeg = clean_portrait
     response = client.post("/v1/fix?max_kb=60", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")})
     assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
     assert 0 <= int(response.headers["x-idphoto-score"]) <= 100 and response.headers["x-idphoto-verdict"]
@@ -55,8 +56,26 @@ def test_fix_answers_the_jpeg_with_score_headers_or_json(client, portrait_jpeg):
         "/v1/fix", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")}, headers={"Accept": "application/json"}
     )
     body = as_json.json()
-    assert as_json.status_code == 200 and body["fix"]["written"]
+    assert as_json.status_code == 200 and body["fix"]["written"] and body["verdict"] != "reject"
     assert base64.b64decode(body["image_base64"])[:3] == b"\xff\xd8\xff"
+
+
+def test_fix_refuses_an_output_below_the_profiles_minimum_before_reading_the_photo(client):
+    body = _problem(client.post("/v1/fix?width=300&lang=en", content=b"never read", headers={"Content-Type": "image/jpeg"}), 422, "output_too_small")
+    assert "492 px" in body["detail"]
+
+
+def test_fix_never_hands_out_a_photo_our_check_rejects(client, portrait_jpeg):
+    """The stand-in portrait without ../shared is the astronaut enlarged 4x: the check rejects it
+    for its detail, so auto-fix refuses; with the shared studio photo it is written."""
+    response = client.post("/v1/fix?lang=en", content=portrait_jpeg, headers={"Content-Type": "image/jpeg", "Accept": "application/json"})
+    checked = client.post("/v1/check?lang=en", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"}).json()
+    if checked["verdict"] == "reject":
+        body = _problem(response, 422, "not_fixable")
+        failing = {c["id"] for c in checked["checks"] if c["status"] == "fail"}
+        assert {r["id"] for r in body["reasons"]} <= failing and body["reasons"]
+    else:
+        assert response.status_code == 200 and response.json()["verdict"] != "reject"
 
 
 def test_fix_that_cannot_be_done_says_why(client, astronaut):
@@ -270,11 +289,11 @@ def test_child_query_parameter_on_every_engine_endpoint(client, astronaut):
     drawn = client.post("/v1/check?child=true&overlay=true", **raw).json()
     assert drawn["crop"] == as_child["crop"] and drawn["overlay_base64"]
 
-    fixed = client.post(
-        "/v1/fix?child=true", content=kid, headers={"Content-Type": "image/jpeg", "Accept": "application/json"}
-    )
-    assert fixed.status_code == 200 and fixed.json()["crop"]["child"] is True
-    _problem(client.post("/v1/fix", **raw), 422, "not_fixable")  # as an adult the frame is too tight
+    # the astronaut stand-in is enlarged, so neither is written; only the adult is refused for its frame
+    child_refusal = _problem(client.post("/v1/fix?child=true", **raw), 422, "not_fixable")
+    adult_refusal = _problem(client.post("/v1/fix", **raw), 422, "not_fixable")
+    assert "face.position" in [r["id"] for r in adult_refusal["reasons"]]
+    assert "face.position" not in [r["id"] for r in child_refusal["reasons"]]
 
     overlay = client.post("/v1/overlay?child=true", **raw)
     assert overlay.status_code == 200 and overlay.headers["x-idphoto-verdict"] == as_child["verdict"]

@@ -22,6 +22,8 @@ from service.batch.progress import Progress
 from service.batch.sources import iter_items, safe_relative
 from service.batch.store import ResultStore, read_records
 
+from service import check
+
 from .conftest import SHARED, jpeg_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,19 +79,83 @@ def test_folder_batch_writes_every_output_and_reports_every_file(photo_folder, t
     assert json.loads((out / "summary.json").read_text())["last_run"]["processed"] == 6  # all but the duplicate
 
 
-def test_fix_writes_fixed_photos_under_their_relative_names(tmp_path, good_face):
-    import cv2
-
+def test_fix_writes_fixed_photos_under_their_relative_names(tmp_path, clean_portrait):
     source = tmp_path / "in"
     (source / "a" / "b").mkdir(parents=True)
-    big = good_face if good_face.shape[0] >= 1000 else cv2.resize(good_face, None, fx=4, fy=4)
-    (source / "a" / "b" / "kid.jpeg").write_bytes(jpeg_bytes(big))
+    (source / "a" / "b" / "kid.jpeg").write_bytes(clean_portrait)
     out = tmp_path / "out"
     run_batch([str(source)], out, "e-legitymacja", workers=1, fix=True)
     fixed = out / "fixed" / "a" / "b" / "kid.jpg"
     assert fixed.read_bytes()[:3] == b"\xff\xd8\xff"
     (record,) = read_records(out / "results.jsonl")
     assert record["fixed_path"] == "fixed/a/b/kid.jpg" and record["fix"]["written"]
+
+
+def test_fixed_holds_only_photos_that_pass_and_every_output_says_which(tmp_path, astronaut):
+    """The enlarged astronaut has the pixels, but our own check rejects it for its detail: it
+    must not reach fixed/, and the CSV, summary and report say why. A photo that could be
+    fixed (the shared studio portrait, when present) is there with its verdict."""
+    import csv
+
+    from .conftest import SHARED
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "enlarged.jpg").write_bytes(jpeg_bytes(cv2.resize(astronaut, None, fx=4, fy=4, interpolation=cv2.INTER_CUBIC)))
+    clean = SHARED / "dev_good_003.jpg"
+    if clean.is_file():
+        (source / "clean.jpg").write_bytes(clean.read_bytes())
+    out = tmp_path / "out"
+    summary = run_batch([str(source)], out, "e-legitymacja", workers=1, fix=True)
+    rows = {r["path"]: r for r in csv.DictReader(open(out / "results.csv", encoding="utf-8"))}
+    refused = rows["enlarged.jpg"]
+    assert refused["fixed"] == "" and refused["fixed_verdict"] == "" and "image.resolution" in refused["not_fixed_because"]
+    assert not (out / "fixed" / "enlarged.jpg").exists()
+    assert summary["fixed"]["not_fixed_by_rule"].get("image.resolution", 0) >= 1
+    assert "Nie poprawiono / Not fixed: " in (out / "report.html").read_text(encoding="utf-8")
+    written = sorted(p.name for p in (out / "fixed").glob("*.jpg")) if (out / "fixed").exists() else []
+    assert written == (["clean.jpg"] if clean.is_file() else [])
+    for name in written:
+        row = rows[name]
+        assert row["fixed_verdict"] in ("accept", "review") and row["fixed_verdict"] == check((out / "fixed" / name).read_bytes()).verdict
+
+
+def test_a_rerun_with_other_settings_is_refused_and_mixes_nothing(tmp_path, astronaut, capsys):
+    from service.batch import SettingsMismatch
+    from service.cli import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.jpg").write_bytes(jpeg_bytes(astronaut))
+    out = tmp_path / "out"
+    run_batch([str(source)], out, "e-legitymacja", workers=1)
+    before = (out / "results.jsonl").read_bytes()
+    for changed in ({"profile": "register-1mb"}, {"lang": "en"}, {"fix": True}, {"child": True}):
+        args = {"profile": "e-legitymacja", "lang": "pl", "fix": False, "child": False} | changed
+        with pytest.raises(SettingsMismatch, match=next(iter(changed))):
+            run_batch([str(source)], out, args.pop("profile"), workers=1, **args)
+    assert (out / "results.jsonl").read_bytes() == before
+    assert main(["batch", str(source), "--out", str(out), "--lang", "en", "--workers", "1"]) == 2
+    assert "other settings" in capsys.readouterr().err
+    again = run_batch([str(source)], out, "e-legitymacja", workers=1)  # the same settings resume
+    assert again["last_run"]["skipped_as_done"] == 1 and (out / "results.jsonl").read_bytes() == before
+
+
+def test_a_replaced_file_is_checked_again_and_its_newest_result_counts(tmp_path, astronaut):
+    import csv
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.jpg").write_bytes(jpeg_bytes(astronaut))
+    out = tmp_path / "out"
+    run_batch([str(source)], out, "e-legitymacja", workers=1)
+    (source / "a.jpg").write_bytes(jpeg_bytes(np.ascontiguousarray(astronaut[:, :, ::-1])))  # another photo, same name
+    summary = run_batch([str(source)], out, "e-legitymacja", workers=1)
+    assert summary["last_run"]["processed"] == 1 and summary["photos"] == 1
+    (row,) = csv.DictReader(open(out / "results.csv", encoding="utf-8"))
+    records = list(read_records(out / "results.jsonl"))
+    assert len(records) == 2 and records[-1]["sha256"] != records[0]["sha256"]
+    assert row["score"] == str(records[-1]["report"]["score"])
 
 
 def test_zip_and_manifest_sources_with_safe_names(tmp_path, astronaut):
@@ -129,7 +195,7 @@ def test_a_photo_that_kills_its_worker_is_recorded_and_the_batch_goes_on(tmp_pat
     folder.mkdir()
     for i, data in enumerate(photos):
         (folder / f"{i}.jpg").write_bytes(data)
-    store = ResultStore(tmp_path / "out")
+    store = ResultStore(tmp_path / "out", {"test": "settings"})
     processed = asyncio.run(
         _run(iter_items([str(folder)]), store, FlakyEngine(), "e-legitymacja", "en", False, Progress(3, io.StringIO()))
     )
@@ -167,9 +233,10 @@ def test_a_torn_last_line_is_cut_on_resume(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "results.jsonl").write_text('{"path": "a.jpg", "sha256": "x", "report": null}\n{"path": "b.j')
-    store = ResultStore(out)
+    (out / "settings.json").write_text('{"test": "settings"}')
+    store = ResultStore(out, {"test": "settings"})
     store.close()
-    assert store.done_paths == {"a.jpg"}
+    assert store.done == {"a.jpg": "x"}
     assert (out / "results.jsonl").read_text().endswith("null}\n")
 
 
@@ -209,15 +276,18 @@ def test_a_bad_source_is_a_clear_error_before_any_work(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_child_passes_through_to_every_photo_of_the_batch(tmp_path, astronaut):
+def test_child_passes_through_to_every_photo_of_the_batch(tmp_path, good_face):
     from .child_photo import child_framed
 
     source = tmp_path / "in"
     source.mkdir()
-    (source / "kid.jpg").write_bytes(jpeg_bytes(child_framed(astronaut)))
+    (source / "kid.jpg").write_bytes(jpeg_bytes(child_framed(good_face)))
     summary = run_batch([str(source)], tmp_path / "out", "e-legitymacja", workers=1, fix=True, child=True)
     (record,) = read_records(tmp_path / "out" / "results.jsonl")
-    assert record["report"]["crop"]["child"] is True and record["fix"]["written"]
-    assert record["fixed_report"]["crop"]["child"] is True
+    assert record["report"]["crop"]["child"] is True and summary["last_run"]["child"] is True
     position = next(c for c in record["report"]["checks"] if c["id"] == "face.position")
-    assert position["status"] == "pass" and summary["last_run"]["child"] is True
+    assert position["status"] == "pass"
+    if record["fix"]["written"]:  # the shared studio portrait; the astronaut stand-in is refused for its detail
+        assert record["fixed_report"]["crop"]["child"] is True
+    else:
+        assert "face.position" not in [r["id"] for r in record["fix"]["reasons"]]

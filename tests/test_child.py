@@ -18,7 +18,18 @@ PROFILE = service.load_profile()
 
 @pytest.fixture(scope="module")
 def child_jpeg(astronaut) -> bytes:
+    """The astronaut framed as a child: with enough pixels for the crop only when enlarged,
+    which our own check rejects, so auto-fix plans it but writes nothing (see clean_child_jpeg)."""
     return jpeg_bytes(child_framed(astronaut))
+
+
+@pytest.fixture(scope="module")
+def clean_child_jpeg(shared_dir) -> bytes:
+    """A shared studio portrait framed as a child: a photo auto-fix may write."""
+    import numpy as np
+    from PIL import Image
+
+    return jpeg_bytes(child_framed(np.asarray(Image.open(shared_dir / "dev_good_003.jpg").convert("RGB"))))
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +60,18 @@ def test_analysis_plans_with_the_geometry_it_reports(analyses):
     assert analyses[True].crop.child and not analyses[False].crop.child
 
 
-def test_fix_for_a_child_writes_a_photo_that_passes_as_a_child(child_jpeg):
+def test_fix_plans_a_child_with_the_child_geometry(child_jpeg):
     adult = fix(child_jpeg, lang="en")
     assert adult.jpeg is None and "face.position" in [r.id for r in adult.report.fix.reasons]
-    child = fix(child_jpeg, lang="en", child=True)
-    assert child.jpeg is not None and child.report.fix.written
+    child = fix(child_jpeg, lang="en", child=True)  # refused for its detail (enlarged), not its frame
+    assert child.report.fix_plan.fits_frame and "face.position" not in [r.id for r in child.report.fix.reasons]
+
+
+def test_fix_for_a_child_writes_a_photo_that_passes_as_a_child(clean_child_jpeg):
+    adult = fix(clean_child_jpeg, lang="en")
+    assert adult.jpeg is None and "face.position" in [r.id for r in adult.report.fix.reasons]
+    child = fix(clean_child_jpeg, lang="en", child=True)
+    assert child.jpeg is not None and child.report.fix.written, child.report.fix.reasons
     assert child.report.crop.child and child.report.check("face.position").status == "pass"
 
 
@@ -76,9 +94,9 @@ def test_plan_crop_lets_a_child_eye_line_sit_lower():
     assert 15 / 45 - 1e-9 <= child.eye_line < 20 / 45
 
 
-def test_cli_check_and_fix_take_child(tmp_path, capsys, child_jpeg):
+def test_cli_check_and_fix_take_child(tmp_path, capsys, clean_child_jpeg):
     photo = tmp_path / "kid.jpg"
-    photo.write_bytes(child_jpeg)
+    photo.write_bytes(clean_child_jpeg)
     assert main(["check", str(photo), "--json", "--child"]) == 0
     report = Report.model_validate(json.loads(capsys.readouterr().out))
     assert report.crop.child and report.check("face.position").status == "pass"

@@ -13,9 +13,10 @@ from service.encode import SizeTargetError, encode_jpeg, fit_to_size
 from service import check
 from service.fix import fix
 
-from .conftest import jpeg_bytes, shared_files
+from .conftest import framing_profile, jpeg_bytes, shared_files
 
 GEOMETRY_RULES = ("face.size", "face.position", "image.resolution", "file.size", "image.dpi")
+FRAMING = framing_profile()  # the machinery tests: crop, level, encode (see conftest)
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,6 @@ def portrait(good_face) -> np.ndarray:
     return cv2.resize(good_face, None, fx=4, fy=4, interpolation=cv2.INTER_CUBIC)
 
 
-def _enlarged(portrait: np.ndarray) -> bool:
-    return portrait.shape[0] == 4 * 512
-
-
 def _with_gps_exif(rgb: np.ndarray) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
@@ -40,7 +37,7 @@ def _with_gps_exif(rgb: np.ndarray) -> bytes:
 
 
 def test_fix_writes_a_clean_id_jpeg_that_passes_its_own_geometry_check(portrait):
-    result = fix(_with_gps_exif(portrait), lang="en")
+    result = fix(_with_gps_exif(portrait), FRAMING, lang="en")
     assert result.jpeg is not None, result.report.fix
     image = Image.open(io.BytesIO(result.jpeg))
     assert image.format == "JPEG" and image.mode == "RGB"
@@ -52,10 +49,6 @@ def test_fix_writes_a_clean_id_jpeg_that_passes_its_own_geometry_check(portrait)
     assert "icc_profile" not in image.info
     for rule in GEOMETRY_RULES:
         found = result.report.check(rule)
-        if rule == "image.resolution" and portrait is not None and _enlarged(portrait):
-            # the astronaut stand-in is an enlarged small photo: it fails on its detail, not its pixels
-            assert found.status == "fail" and found.measure == "detail_px", found
-            continue
         assert found.status == "pass", found
     assert result.report.fix.written and result.report.fix.bytes == len(result.jpeg)
     assert result.report.fix.bytes <= result.report.fix.target_bytes == 5_242_880
@@ -63,7 +56,7 @@ def test_fix_writes_a_clean_id_jpeg_that_passes_its_own_geometry_check(portrait)
     assert {"source", "render", "encode", "verify"} <= set(stages) and all(v >= 0 for v in stages.values())
     assert sum(stages.values()) <= result.report.fix.ms + 0.5
     # the report is the written file's own check: a later check of the file says the same
-    assert check(result.jpeg, lang="en").model_dump(exclude={"timings_ms", "fix"}) == result.report.model_dump(
+    assert check(result.jpeg, FRAMING, lang="en").model_dump(exclude={"timings_ms", "fix"}) == result.report.model_dump(
         exclude={"timings_ms", "fix"}
     )
 
@@ -76,14 +69,14 @@ def test_fix_levels_a_head_rolled_within_tolerance(portrait):
         portrait, cv2.getRotationMatrix2D((w / 2, h / 2), turn, 1.0), (w, h), borderMode=cv2.BORDER_REPLICATE
     )
     assert abs(check(jpeg_bytes(rolled)).crop.angle - 6) < 1.5
-    result = fix(jpeg_bytes(rolled))
+    result = fix(jpeg_bytes(rolled), FRAMING)
     assert result.jpeg is not None
     assert abs(result.report.fix.rotated_deg - 6) < 1.5
     assert abs(result.report.crop.angle) < 1.5  # levelled
 
 
 def test_size_budget_gives_the_highest_quality_that_fits_in_few_encodes(portrait):
-    result = fix(jpeg_bytes(portrait), max_kb=30)
+    result = fix(jpeg_bytes(portrait), FRAMING, max_kb=30)
     info = result.report.fix
     assert info.written and info.bytes <= 30 * 1024
     assert info.encodes <= 5
@@ -91,7 +84,7 @@ def test_size_budget_gives_the_highest_quality_that_fits_in_few_encodes(portrait
 
 
 def test_unreachable_budget_says_so_instead_of_writing(portrait, tmp_path, capsys):
-    result = fix(jpeg_bytes(portrait), max_kb=3, lang="en")
+    result = fix(jpeg_bytes(portrait), FRAMING, max_kb=3, lang="en")
     assert result.jpeg is None
     assert [r.id for r in result.report.fix.reasons] == ["file.size"]
 
@@ -106,16 +99,16 @@ def test_head_cut_off_cannot_be_fixed(portrait):
 
 def test_small_face_is_not_upscaled_unless_asked(good_face):
     small = cv2.resize(good_face, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
-    refused = fix(jpeg_bytes(small), lang="en")
+    refused = fix(jpeg_bytes(small), FRAMING, lang="en")
     assert refused.jpeg is None and [r.id for r in refused.report.fix.reasons] == ["image.resolution"]
-    allowed = fix(jpeg_bytes(small), upscale=True)
+    allowed = fix(jpeg_bytes(small), FRAMING, upscale=True)
     assert allowed.jpeg is not None and allowed.report.fix.upscaled > 1
 
 
 def test_png_input_becomes_a_jpeg(portrait):
     buffer = io.BytesIO()
     Image.fromarray(portrait).save(buffer, "PNG")
-    result = fix(buffer.getvalue())
+    result = fix(buffer.getvalue(), FRAMING)
     assert result.jpeg is not None and result.jpeg[:3] == b"\xff\xd8\xff"
     assert result.report.check("file.format").status == "pass"
 
@@ -133,12 +126,26 @@ def test_fit_to_size_search():
         fit_to_size(rgb, sizes[70] - 1, 70, 95, 300)
 
 
-def test_cli_fix_exit_codes(tmp_path, capsys, portrait, astronaut):
+def test_cli_fix_writes_a_photo_that_keeps_every_rule(tmp_path, capsys, clean_portrait):
     source, out = tmp_path / "in.jpg", tmp_path / "out.jpg"
-    source.write_bytes(jpeg_bytes(portrait))
+    source.write_bytes(clean_portrait)
     assert main(["fix", str(source), "-o", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert out.read_bytes()[:3] == b"\xff\xd8\xff" and report["fix"]["written"] and report["file"] == str(out)
+    assert report["verdict"] != "reject" and check(out.read_bytes()).verdict == report["verdict"]
+
+
+def test_cli_fix_exit_codes(tmp_path, capsys, portrait, astronaut):
+    enlarged = tmp_path / "enlarged.jpg"  # the astronaut x4: enough pixels, but an enlarged photo
+    enlarged.write_bytes(jpeg_bytes(cv2.resize(astronaut, None, fx=4, fy=4, interpolation=cv2.INTER_CUBIC)))
+    assert main(["fix", str(enlarged), "-o", str(tmp_path / "x.jpg"), "--json", "--lang", "en"]) == 3
+    report = json.loads(capsys.readouterr().out)
+    assert "image.resolution" in [r["id"] for r in report["fix"]["reasons"]] and not (tmp_path / "x.jpg").exists()
+
+    source = tmp_path / "in.jpg"
+    source.write_bytes(jpeg_bytes(portrait))
+    assert main(["fix", str(source), "-o", str(tmp_path / "narrow.jpg"), "--width", "10", "--lang", "en"]) == 2
+    assert "below the school's minimum of 492 px" in capsys.readouterr().err and not (tmp_path / "narrow.jpg").exists()
 
     tiny = tmp_path / "tiny.jpg"
     tiny.write_bytes(jpeg_bytes(astronaut))
@@ -162,15 +169,17 @@ def test_every_good_shared_photo_is_fixed_into_a_photo_that_passes_its_geometry(
     assert len(Image.open(io.BytesIO(result.jpeg)).getexif()) == 0
 
 
-def test_the_two_good_photos_the_defaults_refuse_say_why_and_the_options_fix_them(shared_dir):
+def test_the_two_good_photos_the_defaults_refuse_say_why(shared_dir):
+    """dev_good_026 (hair cut at the top) is fixed with --pad. dev_good_028 (348x522) also has
+    the soft shadow on the background its manifest notes, which fails background.shadow: no
+    option may hand that out, not even --upscale."""
     cut = fix((shared_dir / "dev_good_026.jpg").read_bytes())
     small = fix((shared_dir / "dev_good_028.jpg").read_bytes())
     assert [r.id for r in cut.report.fix.reasons] == ["face.position"]
-    assert [r.id for r in small.report.fix.reasons] == ["image.resolution"]
+    assert [r.id for r in small.report.fix.reasons] == ["background.shadow", "image.resolution"]
     upscaled = fix((shared_dir / "dev_good_028.jpg").read_bytes(), upscale=True)
+    assert upscaled.jpeg is None and [r.id for r in upscaled.report.fix.reasons] == ["background.shadow"]
     padded = fix((shared_dir / "dev_good_026.jpg").read_bytes(), pad=True)
-    assert upscaled.jpeg is not None and upscaled.report.fix.upscaled > 1.5
     assert padded.jpeg is not None and padded.report.fix.padded
-    for result in (upscaled, padded):
-        for rule in GEOMETRY_RULES:
-            assert result.report.check(rule).status == "pass", (rule, result.report.check(rule))
+    for rule in GEOMETRY_RULES:
+        assert padded.report.check(rule).status == "pass", (rule, padded.report.check(rule))

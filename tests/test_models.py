@@ -35,7 +35,9 @@ def test_models_load_offline_and_find_a_face(astronaut):
 
 def test_litert_segmenter_gives_the_tasks_segmenter_mask(astronaut):
     """The person segmenter runs in LiteRT for speed; the mask must be the one MediaPipe's
-    Tasks ImageSegmenter gives for the same model file (input range, stretch, orientation)."""
+    Tasks ImageSegmenter gives for the same model file (input range, orientation). A portrait
+    frame is squared with a grey margin first (not stretched): its mask is the Tasks mask of
+    that square, cut back to the frame."""
     import cv2
     import mediapipe as mp
     import numpy as np
@@ -43,18 +45,24 @@ def test_litert_segmenter_gives_the_tasks_segmenter_mask(astronaut):
 
     from service.face import load_models
 
-    frame = cv2.resize(astronaut, (256, 256), interpolation=cv2.INTER_AREA)[:, 32:224]  # 256x192, portrait
-    ours = load_models().segmenter.run(frame)
     options = vision.ImageSegmenterOptions(
         base_options=BaseOptions(model_asset_path=str(MODELS / "selfie_segmenter.tflite")),
         output_confidence_masks=True,
         output_category_mask=False,
     )
-    with vision.ImageSegmenter.create_from_options(options) as segmenter:
-        result = segmenter.segment(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(frame)))
-        tasks = result.confidence_masks[0].numpy_view().reshape(frame.shape[:2]).copy()
-    assert ours.shape == tasks.shape == frame.shape[:2]
-    a, b = ours > 0.5, tasks > 0.5
-    assert 0.2 < a.mean() < 0.9  # the astronaut is in the mask, the backdrop is not
-    assert (a & b).sum() / (a | b).sum() > 0.97
-    assert float(np.abs(ours - tasks).mean()) < 0.02
+
+    def tasks_mask(rgb):
+        with vision.ImageSegmenter.create_from_options(options) as segmenter:
+            result = segmenter.segment(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+            return result.confidence_masks[0].numpy_view().reshape(rgb.shape[:2]).copy()
+
+    square = cv2.resize(astronaut, (256, 256), interpolation=cv2.INTER_AREA)
+    portrait = square[:, 32:224]  # 256x192
+    squared = cv2.copyMakeBorder(portrait, 0, 0, 32, 32, cv2.BORDER_CONSTANT, value=(128, 128, 128))
+    for frame, tasks in ((square, tasks_mask(square)), (portrait, tasks_mask(squared)[:, 32:224])):
+        ours = load_models().segmenter.run(frame)
+        assert ours.shape == tasks.shape == frame.shape[:2]
+        a, b = ours > 0.5, tasks > 0.5
+        assert 0.2 < a.mean() < 0.9  # the astronaut is in the mask, the backdrop is not
+        assert (a & b).sum() / (a | b).sum() > 0.97
+        assert float(np.abs(ours - tasks).mean()) < 0.02

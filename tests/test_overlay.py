@@ -14,14 +14,13 @@ from service.api import Settings, create_app
 from service.decode import DecodedImage
 from service.pipeline import check
 from service.profile import load_profile
-from service.report import Box, CropInfo, FaceInfo, ImageInfo, Pose, Report
+from service.report import Box, CropInfo, FaceInfo, FixPlanInfo, ImageInfo, Pose, Report
 from service.web.overlay import (
     CROP_FITS,
     CROP_OUT,
     EYES,
     FACE,
     MAX_SIDE,
-    _crop_corners,
     draw_overlay,
     overlay_jpeg,
 )
@@ -35,6 +34,12 @@ GREY = 128
 def synthetic_report(
     width: int, height: int, crop: tuple[float, float, float, float], angle: float = 0.0, fits: bool = True
 ) -> Report:
+    """A report whose fix plan cuts `crop` turned by `angle` about the eye midpoint (600, 450)."""
+    x0, y0, x1, y1 = crop
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
+    turn = np.radians(angle)  # the cut, mapped back to the source, turns the other way
+    rotation = np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]])
+    corners = [tuple(p) for p in (box - (600, 450)) @ rotation.T + (600, 450)]
     return Report(
         profile="e-legitymacja",
         score=90,
@@ -54,6 +59,7 @@ def synthetic_report(
         crop=CropInfo(
             box=Box(x0=crop[0], y0=crop[1], x1=crop[2], y1=crop[3]), angle=angle, head_ratio=0.75, eye_line=0.6, fits_frame=fits
         ),
+        fix_plan=FixPlanInfo(fixable=fits, corners=corners, rotate_deg=angle, fits_frame=fits, crops_to_try=1),
         image=ImageInfo(format="JPEG", width=width, height=height, bytes=1, dpi=None),
     )
 
@@ -106,14 +112,18 @@ def test_a_crop_leaving_the_frame_is_shown_dashed_in_red_over_a_checkerboard():
     assert not near(above, (GREY,) * 3, 6) and abs(int(above[0]) - int(above[2])) < 8
 
 
-def test_the_crop_is_drawn_turned_only_when_auto_fix_levels_the_eyes():
+def test_the_crop_is_drawn_as_the_fix_plan_cuts_it_turned_when_it_levels_the_eyes():
     box = (350, 100, 850, 742.9)
-    levelled = _crop_corners(synthetic_report(1200, 900, box, angle=5.0), 1200, 900, PROFILE.geometry.roll_max)
-    assert levelled is not None and abs(levelled[0, 1] - levelled[1, 1]) > 10  # the top edge follows the eyes
-    too_tilted = _crop_corners(synthetic_report(1200, 900, box, angle=11.0), 1200, 900, PROFILE.geometry.roll_max)
-    assert too_tilted is not None and too_tilted[0, 1] == too_tilted[1, 1] == 100
-    without_limit = _crop_corners(synthetic_report(1200, 900, box, angle=5.0), 1200, 900, None)
-    assert without_limit[0, 1] == without_limit[1, 1]
+    k = MAX_SIDE / 1200
+    straight = rgb_of(draw_overlay(flat(1200, 900), synthetic_report(1200, 900, box)))
+    turned_report = synthetic_report(1200, 900, box, angle=5.0)
+    turned = rgb_of(draw_overlay(flat(1200, 900), turned_report))
+    top_left, top_right = turned_report.fix_plan.corners[:2]
+    assert abs(top_left[1] - top_right[1]) > 30  # the plan's top edge follows the eyes
+    middle = ((top_left[0] + top_right[0]) / 2, (top_left[1] + top_right[1]) / 2)
+    assert near(turned[round(middle[1] * k), round(middle[0] * k)], CROP_FITS, 60)
+    assert near(straight[round(100 * k), round(600 * k)], CROP_FITS, 60)
+    assert not near(turned[round(100 * k), round(430 * k)], CROP_FITS, 60)  # the straight edge is not drawn
 
 
 def test_no_face_draws_the_photo_alone():
@@ -137,7 +147,7 @@ def astronaut_report(astronaut_jpeg) -> Report:
 
 
 def overlay_of(data: bytes, report: Report) -> np.ndarray:
-    jpeg = overlay_jpeg(data, report, PROFILE.max_pixels, PROFILE.geometry.roll_max)
+    jpeg = overlay_jpeg(data, report, PROFILE.max_pixels)
     assert jpeg[:3] == b"\xff\xd8\xff"
     image = Image.open(io.BytesIO(jpeg))
     assert image.format == "JPEG" and max(image.size) <= MAX_SIDE
@@ -157,7 +167,7 @@ def test_real_engine_report_on_the_astronaut(astronaut_jpeg, astronaut_report):
     face = astronaut_report.face
     assert drawn(*face.right_eye, EYES) and drawn(*face.left_eye, EYES)
     assert drawn(face.box.x0, (face.box.y0 + face.box.y1) / 2, FACE)
-    corners = _crop_corners(astronaut_report, 1024, 1024, PROFILE.geometry.roll_max)
+    corners = np.array(astronaut_report.fix_plan.corners)
     mid_left = (corners[0] + corners[3]) / 2
     assert drawn(*mid_left, CROP_FITS)
 

@@ -206,6 +206,32 @@ def test_browser_bad_photo(page):
     _shot(page, "review-bad.png")
 
 
+def test_browser_offers_no_download_of_a_fixed_photo_worse_than_its_source(page):
+    """The engine never answers so (tests/test_fixplan.py); the page must hold even if it did."""
+    import json as json_module
+
+    seen = []
+
+    def worse_fix(route):
+        try:
+            response = route.fetch()
+            body = response.json()
+            body["verdict"], body["score"] = "reject", 39
+            route.fulfill(status=200, body=json_module.dumps(body), content_type="application/json")
+            seen.append("faked")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            seen.append(repr(exc))
+            route.abort()
+
+    page.route(lambda url: "/v1/fix" in url, worse_fix)
+    page.set_input_files("#photo", str(SHARED / GOOD))
+    page.locator(".result .verdict").wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.fixed-worse, .not-fixable, a.download')", timeout=60_000)
+    assert seen == ["faked"], seen
+    assert "gorzej (Odrzuć) niż oryginał (Akceptuj)" in page.locator(".fixed-worse").inner_text()
+    assert page.locator("a.download").count() == 0
+
+
 def test_browser_compare(page):
     page.get_by_label("Wniosek o zmianę: obecne i nowe zdjęcie").check()
     page.set_input_files("#current", str(SHARED / GOOD))

@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..compare import Comparison
 from ..errors import PhotoError
+from ..fixplan import FixOptionError, FixOptions
 from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
 from ..report import Report
 from ..web import index_response, static_files
@@ -244,6 +245,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Fix one photo: the JPEG (score and verdict in headers), or with `Accept: application/json`
         the report of the fixed photo with the image base64-encoded."""
         profile = profile_name(profile)
+        try:  # refused before the upload is read: an output below the profile's minimum is never written
+            FixOptions(max_kb, width, pad, upscale).validate(load_profile(profile), lang)
+        except FixOptionError as exc:
+            raise Problem(422, exc.code, exc.message) from None
         photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
         args = {"data": photos["photo"], "profile": profile, "max_kb": max_kb, "width": width, "pad": pad}
         result = await run(Job("fix", args | {"lang": lang, "upscale": upscale, "child": child}))

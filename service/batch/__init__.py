@@ -11,16 +11,33 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from importlib.metadata import version
 from pathlib import Path
 
+from ..paths import RULES_DIR
 from ..workers import JobFailed
 from .engines import LocalEngine, RayEngine
 from .outputs import write_outputs
 from .progress import Progress
 from .sources import Item, count_items, iter_items
-from .store import ResultStore
+from .store import ResultStore, SettingsMismatch
 
-__all__ = ["run_batch"]
+__all__ = ["SettingsMismatch", "batch_settings", "run_batch"]
+
+
+def batch_settings(profile: str, lang: str, fix: bool, child: bool) -> dict:
+    """Everything that decides a batch's results: a folder's results are valid only for these."""
+    rules = hashlib.sha256()
+    for path in sorted(RULES_DIR.glob("*.toml")):  # every profile and the messages: any change is a new version
+        rules.update(path.name.encode() + b"\0" + path.read_bytes())
+    return {
+        "profile": profile,
+        "lang": lang,
+        "fix": fix,
+        "child": child,
+        "idphoto": version("idphoto"),
+        "rules_sha256": rules.hexdigest(),
+    }
 
 
 def run_batch(
@@ -36,13 +53,14 @@ def run_batch(
     progress_stream=None,
     child: bool = False,
 ) -> dict:
-    """Returns summary.json's content. Raises SourceError for a bad SOURCE before any work.
-    `child`: every photo is of a child (the profile's child geometry); each report's
-    `crop.child` records it. Results are keyed by path only: resuming a folder with another
-    `child` setting keeps the photos already recorded as they were."""
+    """Returns summary.json's content. Raises SourceError for a bad SOURCE, and SettingsMismatch
+    for a folder holding results made with other settings, before any work. `child`: every
+    photo is of a child (the profile's child geometry); each report's `crop.child` records it.
+    With `fix`, DIR/fixed/ receives only photos auto-fix wrote: each keeps every rule its
+    source passed, so none is rejected by our own check."""
     total = count_items(sources)
+    store = ResultStore(out_dir, batch_settings(profile, lang, fix, child))
     runner = RayEngine(workers, job_timeout, ray_address) if engine == "ray" else LocalEngine(workers, job_timeout)
-    store = ResultStore(out_dir)
     started = time.perf_counter()
     progress = Progress(total, progress_stream)
     try:
@@ -83,9 +101,11 @@ async def _run(
             thumb = result["thumb"]
             if fix:
                 record["fix"] = result["fix"]
-                if result["fixed"] is not None:
+                if result["fixed"] is not None:  # written only when it keeps every rule its source passed
                     record["fixed_path"] = store.write_fixed(item.relative, result["fixed"])
                     record["fixed_report"] = result.get("fixed_report")
+                else:
+                    store.remove_fixed(item.relative)
         except JobFailed as exc:  # the worker crashed or hung on this photo; it was replaced
             record["report"] = None
             record["error"] = {"code": exc.code, "message": exc.message}
@@ -98,17 +118,20 @@ async def _run(
 
     try:
         for item in items:
-            if item.path in store.done_paths:
-                progress.advance(skipped=True)
-                continue
             try:
                 data = item.read()
             except OSError as exc:
+                if item.path in store.done:  # recorded before; still unreadable or gone: keep the record
+                    progress.advance(skipped=True)
+                    continue
                 error = {"code": "unreadable_file", "message": f"Cannot read the file: {exc.strerror or exc}."}
                 store.add({"path": item.path, "sha256": None, "report": None, "error": error})
                 progress.advance()
                 continue
             digest = hashlib.sha256(data).hexdigest()
+            if store.done.get(item.path, "") == digest:  # the same content is recorded for this path
+                progress.advance(skipped=True)
+                continue
             first = store.first_path_by_hash.get(digest) or in_flight.get(digest)
             if first is not None:
                 store.add({"path": item.path, "sha256": digest, "duplicate_of": first})

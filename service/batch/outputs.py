@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .store import RESULTS, THUMBS, read_records
+from .store import RESULTS, THUMBS, latest_records, read_records
 
 MAX_CARDS = 5000  # report.html stays usable in a browser; every photo is in results.csv
 _GROUPS = [("reject", "Odrzuć / Reject"), ("review", "Do sprawdzenia / Review"), ("accept", "Akceptuj / Accept"),
@@ -28,15 +28,31 @@ def error_of(record: dict) -> dict | None:
     return record.get("error") or (record.get("report") or {}).get("error")
 
 
+def fixed_outcome(record: dict) -> tuple[dict | None, list[str]]:
+    """With --fix: the fixed photo's report (only written ones exist), or the rules that kept
+    auto-fix from writing one."""
+    info = record.get("fix")
+    if not info:
+        return None, []
+    if info.get("written"):
+        return record.get("fixed_report"), []
+    return None, [r["id"] for r in info.get("reasons", [])]
+
+
 def write_outputs(out_dir: Path, run: dict) -> dict:
     by_group: Counter = Counter()
     failed_by_rule: Counter = Counter()
     warned_by_rule: Counter = Counter()
     errors: Counter = Counter()
+    fixed_by_verdict: Counter = Counter()
+    not_fixed_by_rule: Counter = Counter()
     with open(out_dir / "results.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["path", "verdict", "score", "failed", "warned", "error", "duplicate_of", "fixed"])
-        for record in read_records(out_dir / RESULTS):
+        writer.writerow(
+            ["path", "verdict", "score", "failed", "warned", "error", "duplicate_of", "fixed", "fixed_verdict",
+             "fixed_score", "not_fixed_because"]
+        )
+        for record in latest_records(out_dir / RESULTS):
             group = group_of(record)
             by_group[group] += 1
             report = record.get("report") or {}
@@ -47,6 +63,10 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
             error = error_of(record)
             if error:
                 errors[error["code"]] += 1
+            fixed, not_fixed = fixed_outcome(record)
+            if fixed:
+                fixed_by_verdict[fixed["verdict"]] += 1
+            not_fixed_by_rule.update(not_fixed)
             writer.writerow(
                 [
                     record["path"],
@@ -57,6 +77,9 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
                     error["code"] if error else "",
                     record.get("duplicate_of", ""),
                     record.get("fixed_path") or "",
+                    fixed["verdict"] if fixed else "",
+                    fixed["score"] if fixed else "",
+                    ";".join(not_fixed),
                 ]
             )
     summary = {
@@ -65,6 +88,10 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
         "failed_by_rule": dict(failed_by_rule.most_common()),
         "warned_by_rule": dict(warned_by_rule.most_common()),
         "errors_by_code": dict(errors.most_common()),
+        "fixed": {
+            "written_by_verdict": {v: fixed_by_verdict.get(v, 0) for v in ("accept", "review")},
+            "not_fixed_by_rule": dict(not_fixed_by_rule.most_common()),
+        },
         "last_run": run,
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -76,7 +103,7 @@ def write_html(out_dir: Path, summary: dict) -> None:
     thumbs = {t["sha256"]: t["jpeg"] for t in read_records(out_dir / THUMBS)}
     cards: dict[str, list[str]] = {g: [] for g, _ in _GROUPS}
     shown = 0
-    for record in read_records(out_dir / RESULTS):
+    for record in latest_records(out_dir / RESULTS):
         group = group_of(record)
         if shown >= MAX_CARDS:
             continue
@@ -114,6 +141,14 @@ def _card(record: dict, thumb: str | None) -> str:
         hints = f'<li class="fail">{html.escape(error["message"])}</li>'
     if "duplicate_of" in record:
         hints = f'<li>= {html.escape(record["duplicate_of"])}</li>'
+    fixed, not_fixed = fixed_outcome(record)
+    if fixed:
+        hints += (
+            f'<li class="fixed">Po poprawie / Fixed: {html.escape(fixed["verdict"])} {fixed["score"]}/100 → '
+            f'{html.escape(record["fixed_path"])}</li>'
+        )
+    elif not_fixed:
+        hints += f'<li class="fail">Nie poprawiono / Not fixed: {html.escape(", ".join(not_fixed))}</li>'
     image = f'<img src="data:image/jpeg;base64,{thumb}" alt="" loading="lazy">' if thumb else '<div class="noimg">?</div>'
     score = f'<span class="score">{report["score"]}</span>' if report.get("score") is not None else ""
     return (

@@ -61,4 +61,17 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "blockiness",
 )
 
+# What auto-fix sets itself: the file (format, size, metadata) and the crop with its scale. A
+# photo failing only on these can be fixed, and the fixed photo must pass every limit on them;
+# on every other measurement it must keep the status its source had (`service/fixplan.py`).
+SET_BY_FIX: tuple[str, ...] = (
+    "is_jpeg",
+    "file_bytes",
+    "dpi",
+    "crop_height_px",
+    "eye_distance_px",
+    "head_ratio_needed",
+    "crop_overflow",
+)
+
 ALL_MEASURES: tuple[str, ...] = FILE_MEASURES + GEOMETRY_MEASURES + PIXEL_MEASURES

@@ -7,9 +7,9 @@ costs a fraction of a full decode. Everything is in the report's coordinates: so
 EXIF-upright. The output is a plain baseline JPEG with no EXIF, ICC or comments.
 
 What is drawn (each shape over a dark outline, so it shows on light and dark photos):
-- the crop auto-fix would cut: green and solid when it fits the frame, red and dashed when
-  it does not (the part outside the photo is shown as a grey checkerboard); when auto-fix
-  levels the eyes, the crop is drawn turned by that angle, as it will be cut;
+- the crop auto-fix would cut first (`report.fix_plan`, as planned in service/fixplan.py):
+  green and solid when it fits the frame, red and dashed when it does not (the part outside
+  the photo is shown as a grey checkerboard); turned when the plan levels the eyes;
 - outside the crop the photo is dimmed, so the crop reads at a glance;
 - the face box (amber) and the two eye centres with the eye line (cyan).
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import math
 
-import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -42,7 +41,6 @@ def overlay_jpeg(
     data: bytes,
     report: Report,
     max_pixels: int,
-    roll_max: float | None = None,
     max_side: int = MAX_SIDE,
     quality: int = 85,
 ) -> bytes:
@@ -51,23 +49,22 @@ def overlay_jpeg(
     photo = decode.open_photo(data, max_pixels)
     long_side = max(photo.width, photo.height)
     min_height = math.ceil(max_side * photo.height / long_side) if long_side > max_side else None
-    return draw_overlay(decode.decode_rgb(photo, min_height), report, roll_max, max_side, quality)
+    return draw_overlay(decode.decode_rgb(photo, min_height), report, max_side, quality)
 
 
 def draw_overlay(
     image: decode.DecodedImage,
     report: Report,
-    roll_max: float | None = None,
     max_side: int = MAX_SIDE,
     quality: int = 85,
 ) -> bytes:
     """The overlay JPEG. `image` is the upright decoded photo (`scale` = its pixels per source
-    pixel); `roll_max` is the profile's levelling limit: a crop whose angle is within it is
-    drawn turned, as auto-fix cuts it."""
+    pixel)."""
     rgb = image.rgb
     src_h = rgb.shape[0] / image.scale
     src_w = rgb.shape[1] / image.scale
-    crop = _crop_corners(report, src_w, src_h, roll_max)
+    plan = report.fix_plan
+    crop = np.array(plan.corners, float) if plan is not None and plan.corners else None
 
     # The canvas: the frame, grown (up to MAX_PAD) to hold a crop that leaves it.
     x0, y0, x1, y1 = 0.0, 0.0, src_w, src_h
@@ -95,7 +92,7 @@ def draw_overlay(
         canvas = _dim_outside(canvas, polygon)
     draw = ImageDraw.Draw(canvas)
     if crop is not None:
-        fits = bool(report.crop and report.crop.fits_frame)
+        fits = plan.fits_frame
         _outlined_polygon(draw, polygon, CROP_FITS if fits else CROP_OUT, width, dashed=not fits)
     if report.face is not None:
         box = report.face.box
@@ -110,25 +107,6 @@ def draw_overlay(
     out = io.BytesIO()
     canvas.convert("RGB").save(out, "JPEG", quality=quality, optimize=True)  # no exif/icc: nothing is passed on
     return out.getvalue()
-
-
-def _crop_corners(report: Report, src_w: float, src_h: float, roll_max: float | None) -> np.ndarray | None:
-    """The crop's corners in source pixels (clockwise from top left), turned by the levelling
-    angle when auto-fix would apply it: within `roll_max` and with the turned crop inside the
-    frame (service/fix.py; the box is planned in the levelled frame, about the eye centre)."""
-    if report.crop is None:
-        return None
-    b = report.crop.box
-    corners = np.array([[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]], float)
-    angle = report.crop.angle
-    if roll_max is None or report.face is None or angle == 0 or abs(angle) > roll_max:
-        return corners
-    (rx, ry), (lx, ly) = report.face.right_eye, report.face.left_eye
-    centre = ((rx + lx) / 2, (ry + ly) / 2)
-    back = cv2.invertAffineTransform(cv2.getRotationMatrix2D(centre, angle, 1.0))
-    turned = corners @ back[:, :2].T + back[:, 2]
-    inside = (turned >= -0.5).all() and (turned[:, 0] <= src_w + 0.5).all() and (turned[:, 1] <= src_h + 0.5).all()
-    return turned if inside else corners
 
 
 def _checkerboard(size: tuple[int, int], cell: int) -> Image.Image:

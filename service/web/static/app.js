@@ -51,6 +51,7 @@ const TEXT = {
     fixedInfo: (w, h, kb, q) => `${w}×${h} px, ${kb} KB, jakość JPEG ${q}`,
     download: "Pobierz poprawione zdjęcie",
     notFixable: "Tego zdjęcia nie da się poprawić automatycznie:",
+    fixedWorse: (fixed, source) => `Poprawione zdjęcie wypadło gorzej (${fixed}) niż oryginał (${source}), dlatego nie można go pobrać. Prosimy poprosić rodzica o nowe zdjęcie.`,
     failedImage: "Nie udało się przygotować obrazu.",
     summaryOne: (v, s, f, w) => `Wynik ${s} na 100: ${v}. ${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}.`,
     summaryTwo: (side) => `Porównanie gotowe. System preferuje: ${side}.`,
@@ -132,6 +133,7 @@ const TEXT = {
     fixedInfo: (w, h, kb, q) => `${w}×${h} px, ${kb} KB, JPEG quality ${q}`,
     download: "Download the fixed photo",
     notFixable: "This photo cannot be fixed automatically:",
+    fixedWorse: (fixed, source) => `The fixed photo came out worse (${fixed}) than the original (${source}), so it cannot be downloaded. Please ask the parent for a new photo.`,
     failedImage: "The image could not be prepared.",
     summaryOne: (v, s, f, w) => `Score ${s} of 100: ${v}. ${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}.`,
     summaryTwo: (side) => `Comparison ready. The system prefers: ${side}.`,
@@ -418,11 +420,24 @@ function showOverlay(parts, promise, run) {
     });
 }
 
-function showFixed(parts, promise, run, fileName) {
+// Verdicts, best first. The engine never writes a fixed photo worse than its source; the page
+// still offers a download only when that holds, so a fault anywhere cannot put one in a parent's hands.
+const VERDICT_RANK = { accept: 0, review: 1, reject: 2 };
+
+function showFixed(parts, promise, run, fileName, source) {
   promise
     .then(async (response) => {
       const fixed = await response.json();
       if (run !== state.run) return;
+      const worse = fixed.verdict === "reject" || !(VERDICT_RANK[fixed.verdict] <= VERDICT_RANK[source.verdict]);
+      if (worse) {
+        parts.img.remove();
+        parts.wait.remove();
+        const box = el("div", { class: "not-fixable fixed-worse" });
+        box.append(el("p", { text: t("fixedWorse")(t("verdict")[fixed.verdict] || fixed.verdict, t("verdict")[source.verdict]) }));
+        parts.figure.querySelector(".frame").replaceWith(box);
+        return;
+      }
       const url = keepUrl(URL.createObjectURL(jpegBlob(fixed.image_base64)));
       parts.img.src = url;
       parts.img.hidden = false;
@@ -459,7 +474,7 @@ function resultCard(report, side, fileName, run, overlayPromise, fixPromise, pre
   const overlay = overlayFigure(side);
   const fixed = fixedFigure(side);
   showOverlay(overlay, overlayPromise, run);
-  showFixed(fixed, fixPromise, run, fileName);
+  showFixed(fixed, fixPromise, run, fileName, report);
   const heading = side === "single" ? null : el("h3", { class: "side-title" }, t(side), preferred ? el("span", { class: "preferred-badge", text: t("preferredBadge") }) : null);
   return el(
     "article",
