@@ -24,7 +24,7 @@ from .fix import fix
 from .fixplan import FixOptionError, FixOptions
 from .pipeline import check
 from .profile import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
-from .report import ErrorInfo, Report
+from .report import STATUS_RANK, ErrorInfo, Report
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_FIXABLE = 0, 2, 3
 _MARK = {"pass": "✓", "warn": "!", "fail": "✗"}
@@ -219,8 +219,7 @@ def summary(report: Report) -> str:
     lines = [f"{report.file}: {report.verdict.upper()} (score {report.score}/100)"]
     if report.fix is not None:
         lines.insert(0, _fix_line(report))
-    order = {"fail": 0, "warn": 1, "pass": 2}
-    for c in sorted(report.checks, key=lambda c: order[c.status]):
+    for c in sorted(report.checks, key=lambda c: -STATUS_RANK[c.status]):
         lines.append(f"  {_MARK[c.status]} {c.id:<20} {c.message}")
     if report.skipped:
         lines.append(f"  - not checked: {', '.join(report.skipped)}")

@@ -10,10 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .report import Report
-
-_STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
-_VERDICT_RANK = {"accept": 0, "review": 1, "reject": 2}
+from .report import STATUS_RANK, VERDICT_RANK, Report
 Side = Literal["current", "new", "equal"]
 
 _SUMMARY = {
@@ -71,7 +68,7 @@ def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Si
         unreadable = [texts[side] for side, ok in readable.items() if not ok]
         winner: Side = "equal" if len(unreadable) == 2 else ("new" if readable["new"] else "current")
         return winner, texts["unreadable"].format(which=", ".join(unreadable))
-    rank_c, rank_n = _VERDICT_RANK[current.verdict], _VERDICT_RANK[new.verdict]
+    rank_c, rank_n = VERDICT_RANK[current.verdict], VERDICT_RANK[new.verdict]
     if rank_c != rank_n:
         better, worse = (new, current) if rank_n < rank_c else (current, new)
         side = "new" if better is new else "current"
@@ -88,8 +85,8 @@ def _by_check(current: Report, new: Report) -> list[CheckComparison]:
     rows = []
     for rule_id in ids:
         a, b = current.check(rule_id), new.check(rule_id)
-        rank_a = _STATUS_RANK[a.status] if a else None
-        rank_b = _STATUS_RANK[b.status] if b else None
+        rank_a = STATUS_RANK[a.status] if a else None
+        rank_b = STATUS_RANK[b.status] if b else None
         if rank_a == rank_b or rank_a is None or rank_b is None:
             better: Side = "equal"
         else:
