@@ -120,7 +120,7 @@ def bench_input(label: str, data: bytes, repeat: int, profile) -> dict:
     """One loop interleaves check, the decode floor, fix and naive, so a burst of machine
     noise lands on all of them alike and the ratios stay fair."""
     rows = floor_rows(data)
-    photo = open_photo(data, profile.max_pixels)
+    photo = open_photo(data, profile.file_limits)
     stages: dict[str, list[float]] = {}
     fix_stages: dict[str, list[float]] = {}
     totals, floor, fixes, naive = [], [], [], []

@@ -1,7 +1,10 @@
 """Decode: bytes -> upright sRGB pixels, at the smallest JPEG DCT scale that still serves the caller.
 
 `open_photo` reads only the header (format, size, dpi, orientation), so file-level rules and
-the choice of decode scale cost nothing. `decode_rgb` then decodes once, letting libjpeg
+the choice of decode scale cost nothing, and refuses what no photo looks like before a pixel
+is decoded (`FileLimits`: pixel count, each side, the aspect ratio, the JPEG scan count);
+header values that are not finite or out of range (a dpi of inf or n/0, an orientation of
+inf) are read as not recorded. `decode_rgb` then decodes once, letting libjpeg
 scale by 1/2, 1/4 or 1/8 in the DCT (`Image.draft`), which is several times cheaper than a
 full decode followed by a resize.
 """
@@ -45,6 +48,17 @@ def sniff_format(data: bytes) -> str | None:
 
 
 @dataclass(frozen=True)
+class FileLimits:
+    """What a header must say to be decoded at all (the profile's `[file]`)."""
+
+    max_pixels: int
+    max_side: int
+    min_side: int
+    max_aspect: float
+    max_scans: int
+
+
+@dataclass(frozen=True)
 class PhotoFile:
     """What the header says, before any pixel is decoded. Sizes are after EXIF orientation."""
 
@@ -69,7 +83,7 @@ class DecodedImage:
     scale: float
 
 
-def open_photo(data: bytes, max_pixels: int) -> PhotoFile:
+def open_photo(data: bytes, limits: FileLimits) -> PhotoFile:
     if not data:
         raise PhotoError(ErrorCode.EMPTY, "The file is empty (0 bytes).")
     fmt = sniff_format(data)
@@ -84,9 +98,8 @@ def open_photo(data: bytes, max_pixels: int) -> PhotoFile:
         try:
             with Image.open(io.BytesIO(data)) as im:
                 width, height = im.size
-                if width * height > max_pixels:
-                    raise _too_many_pixels(width, height, max_pixels)
-                orientation = int(im.getexif().get(0x0112, 1) or 1)
+                _check_size(width, height, limits)
+                orientation = _orientation(im.getexif().get(0x0112, 1))
                 dpi = _dpi(im)
                 icc = im.info.get("icc_profile")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -95,6 +108,8 @@ def open_photo(data: bytes, max_pixels: int) -> PhotoFile:
             raise PhotoError(ErrorCode.TRUNCATED, f"The file starts like a {fmt} but is damaged or incomplete.") from None
         except (OSError, SyntaxError, ValueError) as exc:
             raise PhotoError(ErrorCode.TRUNCATED, f"The {fmt} file is damaged or incomplete ({exc}).") from None
+    if fmt == "JPEG":
+        _check_scans(data, limits.max_scans)
     if orientation in _ROTATING_ORIENTATIONS:
         width, height = height, width
     return PhotoFile(data, fmt, width, height, dpi, orientation, icc)
@@ -135,20 +150,65 @@ def _to_srgb(im: Image.Image) -> Image.Image:
 
 
 def _sixteen_bit_to_l(im: Image.Image) -> Image.Image:
-    values = np.asarray(im, dtype=np.float64)
-    top = 65535.0 if values.max(initial=0) > 255 else 255.0
-    return Image.fromarray(np.clip(values * (255.0 / top), 0, 255).astype(np.uint8), "L")
+    """16-bit or float greyscale -> 8-bit, a band of rows at a time: never a float64 copy of the
+    whole frame (a 7700x7700 16-bit PNG would take 470 MB for it)."""
+    values = np.asarray(im)
+    finite_max = float(np.nanmax(values, initial=0)) if values.dtype.kind == "f" else float(values.max(initial=0))
+    top = 65535.0 if finite_max > 255 else 255.0
+    out = np.empty(values.shape, np.uint8)
+    for start in range(0, values.shape[0], 512):
+        band = values[start : start + 512].astype(np.float32) * np.float32(255.0 / top)
+        np.clip(np.nan_to_num(band, nan=0.0, posinf=255.0, neginf=0.0), 0, 255, out=band)
+        out[start : start + 512] = band.astype(np.uint8)
+    return Image.fromarray(out, "L")
+
+
+_DPI_RANGE = (1.0, 100_000.0)  # a recorded density outside this is not a density
 
 
 def _dpi(im: Image.Image) -> float | None:
+    """The recorded dpi, or None when none is recorded or it is not a number a file could mean
+    (inf, NaN from n/0, zero): the dpi rule then says it is not recorded."""
     dpi = im.info.get("dpi")
-    if dpi and dpi[0]:
-        return round(float(dpi[0]), 1)
-    return None
+    try:
+        value = float(dpi[0]) if dpi else None
+    except (TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if value is None or not math.isfinite(value) or not _DPI_RANGE[0] <= value <= _DPI_RANGE[1]:
+        return None
+    return round(value, 1)
 
 
-def _too_many_pixels(width: int, height: int, limit: int) -> PhotoError:
-    return PhotoError(
-        ErrorCode.TOO_MANY_PIXELS,
-        f"The image is {width}x{height} ({width * height / 1e6:.0f} MP), above the limit of {limit / 1e6:.0f} MP.",
-    )
+def _orientation(value) -> int:
+    """The EXIF orientation 1-8; anything else (a DOUBLE of inf, 0, 9, a string) is ignored, as
+    viewers do: the photo is taken as stored."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 1
+    return int(number) if math.isfinite(number) and number.is_integer() and 1 <= number <= 8 else 1
+
+
+def _check_size(width: int, height: int, limits: FileLimits) -> None:
+    if width * height > limits.max_pixels:
+        raise PhotoError(
+            ErrorCode.TOO_MANY_PIXELS,
+            f"The image is {width}x{height} ({width * height / 1e6:.0f} MP), above the limit of {limits.max_pixels / 1e6:.0f} MP.",
+        )
+    short, long = min(width, height), max(width, height)
+    if long > limits.max_side or short < limits.min_side or long > limits.max_aspect * short:
+        raise PhotoError(
+            ErrorCode.BAD_DIMENSIONS,
+            f"The image is {width}x{height} px: a photo has sides of {limits.min_side}-{limits.max_side} px, "
+            f"the long one at most {limits.max_aspect:g} times the short one.",
+        )
+
+
+def _check_scans(data: bytes, limit: int) -> None:
+    """A JPEG with more scans than any encoder writes takes seconds to decode (each scan passes
+    over the whole image). In entropy-coded data every 0xFF byte is followed by 0x00 or a
+    restart marker, so FF DA occurs only as a scan header (or inside an embedded thumbnail,
+    which only adds a few)."""
+    scans = data.count(b"\xff\xda")
+    if scans > limit:
+        raise PhotoError(ErrorCode.TOO_MANY_SCANS, f"The JPEG has {scans} scans; photos have at most {limit}.")

@@ -11,6 +11,8 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_FORMAT = "unsupported_format"
     TRUNCATED = "truncated"
     TOO_MANY_PIXELS = "too_many_pixels"
+    BAD_DIMENSIONS = "bad_dimensions"
+    TOO_MANY_SCANS = "too_many_scans"
     TOO_LARGE = "too_large"
     UNKNOWN_PROFILE = "unknown_profile"
     UNREADABLE_FILE = "unreadable_file"

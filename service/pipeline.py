@@ -7,6 +7,7 @@ the engine cannot tell a child's age) plans the crop with the profile's child ge
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ from .face import FaceAnalysis, analyse_faces, load_models
 from .fixplan import FixOptions, plan_fix
 from .judge import judge
 from .measure import measure_pixels
-from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, load_profile
+from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, ProfileError, load_profile
 from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, Pose, Report
+
+log = logging.getLogger("idphoto.engine")
 
 
 @dataclass
@@ -45,7 +48,7 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE, child: bool =
     child (up to the profile's `child_max_age`), whose eye line may sit lower in the crop."""
     profile = load_profile(profile) if isinstance(profile, str) else profile
     clock = Clock()
-    photo = decode.open_photo(data, profile.max_pixels)
+    photo = decode.open_photo(data, profile.file_limits)
     # One decode serves both stages when the face crop turns out to cover at least
     # `expected_crop_share` of the height: decode for that now instead of twice.
     decoded = decode.decode_rgb(photo, math.ceil(profile.measure_height / profile.expected_crop_share))
@@ -69,7 +72,14 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE, child: bool =
         values |= _geometry_values(faces, crop)
         values |= measure_pixels(decoded, faces.person_mask, faces.face, crop, profile, photo.format == "JPEG")
         clock.lap("measure")
+    values = {name: _finite(value) for name, value in values.items()}
     return Analysis(profile, photo, decoded, faces, crop, values, clock.laps, child)
+
+
+def _finite(value: float | None) -> float | None:
+    """A value that is not a finite number was not measured (a degenerate region, a 0/0): the
+    rule then says so (`if_missing`) instead of judging a NaN."""
+    return value if value is None or math.isfinite(value) else None
 
 
 def check(
@@ -79,13 +89,19 @@ def check(
     file: str | None = None,
     child: bool = False,
 ) -> Report:
-    """The report for one photo. Unreadable input gives a report with `error`, never an exception."""
+    """The report for one photo. Unreadable input gives a report with `error`, never an exception;
+    so does an engine fault on this photo (`processing_failed`, logged with its traceback)."""
     profile_name = profile if isinstance(profile, str) else profile.name
     try:
-        analysis = analyse(data, profile, child)
+        return report_for(analyse(data, profile, child), lang, file)
     except PhotoError as exc:
         return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code=exc.code, message=exc.message))
-    return report_for(analysis, lang, file)
+    except ProfileError:  # the rules are broken, not the photo: the caller must hear it
+        raise
+    except Exception as exc:  # an engine bug on one photo must not stop the caller's other photos
+        log.exception("engine error", extra={"event": "engine_error"})
+        message = f"The engine failed on this photo ({type(exc).__name__})."
+        return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code="processing_failed", message=message))
 
 
 def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) -> Report:

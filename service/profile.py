@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from .decode import FileLimits
 from .errors import ErrorCode, PhotoError
 from .paths import RULES_DIR
 
@@ -102,7 +103,7 @@ class DetectionSettings:
 class Profile:
     name: str
     title: str
-    max_pixels: int
+    file_limits: FileLimits  # what the header must say before any pixel is decoded
     output: OutputSpec
     geometry: GeometrySpec  # for everyone but a child; see `geometry_for`
     child_geometry: GeometrySpec  # for a child up to `child_max_age` years, when the caller says so
@@ -166,6 +167,10 @@ class _ProfileSection(_Section):
 
 class _FileSection(_Section):
     max_pixels: PositiveInt
+    max_side: PositiveInt
+    min_side: PositiveInt
+    max_aspect: Annotated[float, Field(ge=1)]
+    max_scans: PositiveInt
 
 
 class _OutputSection(_Section):
@@ -460,7 +465,7 @@ def _build(
     return Profile(
         name=name,
         title=model.profile.title,
-        max_pixels=model.file.max_pixels,
+        file_limits=FileLimits(**model.file.model_dump()),
         output=OutputSpec(
             out.width, out.height, out.dpi, out.max_bytes, out.quality_floor, out.max_quality, out.crops_to_try
         ),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel as _PydanticModel
+from pydantic import ConfigDict, Field
+
+
+class BaseModel(_PydanticModel):
+    """Every report model refuses NaN and infinities: any serialiser can write what it holds."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
 Status = Literal["pass", "warn", "fail"]
 Verdict = Literal["accept", "review", "reject"]

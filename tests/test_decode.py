@@ -1,4 +1,5 @@
 import io
+import math
 import struct
 import zlib
 
@@ -6,12 +7,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from dataclasses import replace
+
 from service.decode import decode_rgb, open_photo, sniff_format
 from service.errors import ErrorCode, PhotoError
+from service.profile import load_profile
 
 from .conftest import jpeg_bytes
 
-LIMIT = 60_000_000
+LIMIT = load_profile().file_limits
 
 
 def _png(image: Image.Image) -> bytes:
@@ -20,7 +24,9 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _code(data: bytes, limit: int = LIMIT) -> ErrorCode:
+def _code(data: bytes, limit=LIMIT) -> ErrorCode:
+    if isinstance(limit, int):  # a pixel limit of its own
+        limit = replace(LIMIT, max_pixels=limit)
     with pytest.raises(PhotoError) as err:
         decode_rgb(open_photo(data, limit))
     assert err.value.message  # one human line
@@ -90,12 +96,12 @@ def test_cmyk_and_greyscale_jpegs_decode_to_rgb():
 
 
 def test_sixteen_bit_and_rgba_pngs_decode_to_8_bit_rgb():
-    sixteen = Image.fromarray(np.full((16, 16), 40000, np.uint16))
+    sixteen = Image.fromarray(np.full((32, 32), 40000, np.uint16))
     pixels = decode_rgb(open_photo(_png(sixteen), LIMIT)).rgb
-    assert pixels.dtype == np.uint8 and pixels.shape == (16, 16, 3)
+    assert pixels.dtype == np.uint8 and pixels.shape == (32, 32, 3)
     assert 150 < pixels.mean() < 160  # 40000 / 65535 * 255 = 155.6
 
-    rgba = Image.new("RGBA", (16, 16), (10, 200, 30, 255))
+    rgba = Image.new("RGBA", (32, 32), (10, 200, 30, 255))
     assert decode_rgb(open_photo(_png(rgba), LIMIT)).rgb[0, 0].tolist() == [10, 200, 30]
 
 
@@ -103,12 +109,12 @@ def test_embedded_icc_profile_is_applied_and_a_broken_one_does_not_stop_decoding
     from PIL import ImageCms
 
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    data = jpeg_bytes(np.full((16, 16, 3), 100, np.uint8), icc_profile=srgb)
+    data = jpeg_bytes(np.full((32, 32, 3), 100, np.uint8), icc_profile=srgb)
     photo = open_photo(data, LIMIT)
     assert photo.icc_profile
     assert abs(int(decode_rgb(photo).rgb.mean()) - 100) <= 2
-    broken = jpeg_bytes(np.full((16, 16, 3), 100, np.uint8), icc_profile=b"not a profile")
-    assert decode_rgb(open_photo(broken, LIMIT)).rgb.shape == (16, 16, 3)
+    broken = jpeg_bytes(np.full((32, 32, 3), 100, np.uint8), icc_profile=b"not a profile")
+    assert decode_rgb(open_photo(broken, LIMIT)).rgb.shape == (32, 32, 3)
 
 
 def test_large_jpeg_decodes_at_a_reduced_dct_scale():
@@ -119,5 +125,77 @@ def test_large_jpeg_decodes_at_a_reduced_dct_scale():
 
 
 def test_dpi_is_read_from_the_header():
-    assert open_photo(jpeg_bytes(np.zeros((8, 8, 3), np.uint8), dpi=(300, 300)), LIMIT).dpi == 300
-    assert open_photo(jpeg_bytes(np.zeros((8, 8, 3), np.uint8)), LIMIT).dpi is None
+    assert open_photo(jpeg_bytes(np.zeros((32, 32, 3), np.uint8), dpi=(300, 300)), LIMIT).dpi == 300
+    assert open_photo(jpeg_bytes(np.zeros((32, 32, 3), np.uint8)), LIMIT).dpi is None
+
+
+def _sof_patched(width: int, height: int) -> bytes:
+    """A small real JPEG whose SOF0 header claims `width` x `height`."""
+    data = bytearray(jpeg_bytes(np.full((64, 64, 3), 128, np.uint8)))
+    at = data.find(b"\xff\xc0")
+    data[at + 5 : at + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("width, height", [(65500, 1), (32767, 2), (1, 64), (2, 64), (64, 1), (16_385, 400), (4000, 400)])
+def test_dimensions_no_photo_has_are_refused_from_the_header(width, height):
+    """A 1x65500 SOF aborted the engine (OpenCV remap); sides of 1-2 px raised cv2.error."""
+    assert _code(_sof_patched(width, height)) == ErrorCode.BAD_DIMENSIONS
+
+
+def test_a_jpeg_with_thousands_of_scans_is_refused_before_decoding():
+    base = jpeg_bytes(np.full((64, 64, 3), 128, np.uint8))
+    eoi = base.rfind(b"\xff\xd9")
+    empty_scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"  # an SOS header with no data
+    flooded = base[:eoi] + empty_scan * 3000 + base[eoi:]
+    assert _code(flooded) == ErrorCode.TOO_MANY_SCANS
+    progressive = io.BytesIO()
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(progressive, "JPEG", progressive=True)
+    assert decode_rgb(open_photo(progressive.getvalue(), LIMIT)).rgb.shape == (64, 64, 3)  # a real one passes
+
+
+def _exif(*entries: tuple[int, int, bytes]) -> bytes:
+    """A little-endian EXIF block written by hand (Pillow refuses to write such values):
+    entries of (tag, TIFF type, value: 8 bytes stored after the IFD, or up to 4 inline)."""
+    count = len(entries)
+    data_at = 8 + 2 + 12 * count + 4
+    ifd, blobs = struct.pack("<H", count), b""
+    for tag, kind, value in entries:
+        if len(value) <= 4:
+            ifd += struct.pack("<HHI", tag, kind, 1) + value.ljust(4, b"\x00")
+        else:
+            ifd += struct.pack("<HHII", tag, kind, 1, data_at + len(blobs))
+            blobs += value
+    return b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + blobs
+
+
+SHORT, RATIONAL, DOUBLE = 3, 5, 12
+
+
+@pytest.mark.parametrize(
+    "kind, value",
+    [
+        (DOUBLE, struct.pack("<d", float("inf"))),
+        (DOUBLE, struct.pack("<d", float("nan"))),
+        (DOUBLE, struct.pack("<d", -300.0)),
+        (RATIONAL, struct.pack("<II", 300, 0)),
+        (RATIONAL, struct.pack("<II", 0, 0)),
+        (RATIONAL, struct.pack("<II", 4_000_000_000, 1)),
+    ],
+    ids=["inf", "nan", "negative", "n/0", "0/0", "4e9"],
+)
+def test_a_dpi_that_is_not_a_number_a_file_could_mean_is_never_reported(kind, value):
+    """EXIF XResolution of inf or n/0 reached the report as inf or NaN: HTTP 500 on serialising.
+    (Pillow itself reads n/0 as 72; whatever it reads, the report holds a real density or none.)"""
+    exif = _exif((0x011A, kind, value), (0x011B, kind, value), (0x0128, SHORT, struct.pack("<H", 2)))
+    photo = open_photo(jpeg_bytes(np.full((32, 32, 3), 128, np.uint8), exif=exif), LIMIT)
+    assert photo.dpi is None or (math.isfinite(photo.dpi) and 1 <= photo.dpi <= 100_000)
+
+
+@pytest.mark.parametrize("value", [struct.pack("<d", float("inf")), struct.pack("<d", float("nan")), struct.pack("<d", 6.5), struct.pack("<d", 9.0)])
+def test_an_orientation_outside_1_to_8_is_ignored(value):
+    """An orientation stored as a DOUBLE of inf raised OverflowError out of the engine."""
+    data = jpeg_bytes(np.full((40, 32, 3), 128, np.uint8), exif=_exif((0x0112, DOUBLE, value)))
+    photo = open_photo(data, LIMIT)
+    assert photo.orientation == 1 and (photo.width, photo.height) == (32, 40)
+    assert decode_rgb(photo).rgb.shape == (40, 32, 3)

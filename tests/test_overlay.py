@@ -147,7 +147,7 @@ def astronaut_report(astronaut_jpeg) -> Report:
 
 
 def overlay_of(data: bytes, report: Report) -> np.ndarray:
-    jpeg = overlay_jpeg(data, report, PROFILE.max_pixels)
+    jpeg = overlay_jpeg(data, report, PROFILE.file_limits)
     assert jpeg[:3] == b"\xff\xd8\xff"
     image = Image.open(io.BytesIO(jpeg))
     assert image.format == "JPEG" and max(image.size) <= MAX_SIDE

@@ -40,13 +40,13 @@ DIM = 0.5  # brightness kept outside the crop
 def overlay_jpeg(
     data: bytes,
     report: Report,
-    max_pixels: int,
+    limits: decode.FileLimits,
     max_side: int = MAX_SIDE,
     quality: int = 85,
 ) -> bytes:
     """Decode `data` (any format the engine reads: EXIF-rotated, CMYK, PNG...) just finely
     enough, then draw. Raises PhotoError when the bytes cannot be read."""
-    photo = decode.open_photo(data, max_pixels)
+    photo = decode.open_photo(data, limits)
     long_side = max(photo.width, photo.height)
     min_height = math.ceil(max_side * photo.height / long_side) if long_side > max_side else None
     return draw_overlay(decode.decode_rgb(photo, min_height), report, max_side, quality)
