@@ -312,7 +312,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
 
 def _load_chain(name: str, seen: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
     """The profile and what it extends, the root first."""
-    if not isinstance(name, str) or name in seen or "/" in name or name == "messages" or not profile_path(name).is_file():
+    if not isinstance(name, str) or name in seen or name not in available_profiles():  # a name, never a path
         raise PhotoError(
             ErrorCode.UNKNOWN_PROFILE, f"Unknown profile {name!r}; available: {', '.join(available_profiles())}."
         )

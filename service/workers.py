@@ -145,6 +145,10 @@ class _Worker:
             raise JobFailed(payload["code"], payload["message"], worker_lost=False)
         return status, payload
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
             self.process.kill()
@@ -181,6 +185,32 @@ class EnginePool:
         for worker in self._workers:
             worker.stop()
 
+    @property
+    def alive(self) -> int:
+        """Engine processes running now (a dead idle one is replaced when it is next needed)."""
+        return sum(worker.alive for worker in self._workers)
+
+    async def heal(self) -> int:
+        """Replace the idle workers that died (a readiness probe calls this, so a pool whose
+        workers all died recovers without a request failing first); returns how many."""
+        assert self._idle is not None
+        idle = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
+        replaced = 0
+        for worker in idle:
+            if not worker.alive:
+                log.warning("idle engine worker replaced", extra={"event": "worker_replaced", "job": "idle"})
+                worker = await self._replace(worker)
+                replaced += 1
+            self._idle.put_nowait(worker)
+        return replaced
+
+    async def _replace(self, worker: _Worker) -> _Worker:
+        worker.stop()
+        fresh = _Worker(self._context)
+        await asyncio.get_running_loop().run_in_executor(None, fresh.start, self.start_timeout)
+        self._workers = [w for w in self._workers if w is not worker] + [fresh]
+        return fresh
+
     async def run(self, job: Job) -> tuple[str, Any]:
         """Raises Busy when too many jobs are admitted, JobFailed when its worker died or hung."""
         if self.waiting >= self.size + self.max_waiting:
@@ -191,15 +221,15 @@ class EnginePool:
         try:
             worker = await self._idle.get()
             try:
+                if not worker.alive:  # it died while idle (killed, out of memory): never hand it a job
+                    log.warning("idle engine worker replaced", extra={"event": "worker_replaced", "job": "idle"})
+                    worker = await self._replace(worker)
                 return await loop.run_in_executor(None, worker.run, job, self.job_timeout)
             except JobFailed as exc:
                 if not exc.worker_lost:
                     raise
                 log.warning("engine worker replaced", extra={"event": "worker_replaced", "job": job.kind})
-                worker.stop()
-                worker = _Worker(self._context)
-                await loop.run_in_executor(None, worker.start, self.start_timeout)
-                self._workers = [w for w in self._workers if w.process and w.process.is_alive()] + [worker]
+                worker = await self._replace(worker)
                 raise
             finally:
                 self._idle.put_nowait(worker)

@@ -301,3 +301,43 @@ def test_child_query_parameter_on_every_engine_endpoint(client, astronaut):
     compared = client.post("/v1/compare?child=true", files=both).json()
     assert compared["current"]["crop"]["child"] is True and compared["new"]["crop"]["child"] is True
     _problem(client.post("/v1/check?child=maybe", **raw), 422, "invalid_request")
+
+
+def test_a_long_or_path_like_profile_name_is_a_typed_422(client, astronaut):
+    """A profile of 300 characters raised ENAMETOOLONG: HTTP 500."""
+    raw = {"content": jpeg_bytes(astronaut), "headers": {"Content-Type": "image/jpeg"}}
+    for name in ("p" * 300, "../rules/e-legitymacja", "messages", "e-legitymacja\x00"):
+        _problem(client.post("/v1/check", params={"profile": name}, **raw), 422, "unknown_profile")
+
+
+def test_a_multipart_boundary_longer_than_rfc_2046_allows_is_a_typed_400(client, astronaut):
+    """A boundary over 256 characters raised FormParserError outside the handler: HTTP 500."""
+    boundary = "b" * 300
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n"
+            f"Content-Type: image/jpeg\r\n\r\n").encode() + jpeg_bytes(astronaut) + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post("/v1/check", content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    _problem(response, 400, "bad_multipart")
+
+
+def test_a_worker_that_dies_while_idle_is_noticed_and_replaced(astronaut):
+    """An idle worker killed from outside was handed the next job (422), and /readyz kept
+    saying ready with no worker alive."""
+    import os
+    import signal
+    import time
+
+    settings = Settings(workers=1, max_waiting=2, job_timeout=60, api_token=None, cors_origins=[])
+    with TestClient(create_app(settings)) as fresh:
+        pool = fresh.app.state.pool
+        (worker,) = pool._workers
+        os.kill(worker.process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while worker.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.alive == 0
+        ready = fresh.get("/readyz")
+        assert ready.status_code == 200 and ready.json() | {"alive": 1, "replaced": 1} == ready.json()
+        os.kill(pool._workers[0].process.pid, signal.SIGKILL)  # and again, now caught by the next job itself
+        time.sleep(0.5)
+        response = fresh.post("/v1/check", content=jpeg_bytes(astronaut), headers={"Content-Type": "image/jpeg"})
+        assert response.status_code == 200 and response.json()["faces"] == 1

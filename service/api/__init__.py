@@ -329,10 +329,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz", responses={503: PROBLEM})
     async def readyz():
-        """Readiness: the engine workers have loaded their models."""
+        """Readiness: the engine workers have loaded their models and are running. Idle workers
+        that died are replaced first (`replaced` says how many), so the answer is the truth."""
         if not pool.ready:
             return problem_response(503, "not_ready", "The engine workers are starting.")
-        return {"status": "ready", "workers": pool.size}
+        replaced = await pool.heal()
+        alive = pool.alive
+        if alive < pool.size:  # busy workers are alive; fewer means one is being replaced after a crash
+            return problem_response(503, "not_ready", f"{alive} of {pool.size} engine workers are running.")
+        return {"status": "ready", "workers": pool.size, "alive": alive, "replaced": replaced}
 
     @app.get("/metrics")
     async def prometheus_metrics():

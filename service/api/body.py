@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from .problems import Problem
 
+MAX_BOUNDARY = 70  # RFC 2046: a boundary is 1-70 characters
 RAW_IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp"}
 
 
@@ -34,8 +35,8 @@ async def read_photos(request: Request, limit: int, fields: tuple[str, ...]) -> 
     content_type = content_type.decode("latin-1").lower()
     if content_type == "multipart/form-data":
         boundary = options.get(b"boundary")
-        if not boundary:
-            raise Problem(400, "bad_multipart", "The multipart body has no boundary.")
+        if not boundary or len(boundary) > MAX_BOUNDARY:
+            raise Problem(400, "bad_multipart", f"The multipart boundary must be 1-{MAX_BOUNDARY} characters (RFC 2046).")
         parts = parse_multipart(await read_body(request, limit), boundary)
         missing = [name for name in fields if name not in parts]
         if missing:
@@ -82,8 +83,8 @@ def parse_multipart(body: bytes, boundary: bytes) -> dict[str, bytes]:
         "on_header_value": on_header_value,
         "on_header_end": on_header_end,
     }
-    parser = MultipartParser(boundary, callbacks)
     try:
+        parser = MultipartParser(boundary, callbacks)
         parser.write(body)
         parser.finalize()
     except Exception as exc:  # python-multipart raises its own error types for malformed input
