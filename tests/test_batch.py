@@ -291,3 +291,38 @@ def test_child_passes_through_to_every_photo_of_the_batch(tmp_path, good_face):
         assert record["fixed_report"]["crop"]["child"] is True
     else:
         assert "face.position" not in [r["id"] for r in record["fix"]["reasons"]]
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_losslessly_and_the_batch_goes_on(tmp_path, astronaut):
+    """A Latin-1 name stopped every batch with UnicodeEncodeError after 29 of 199 records."""
+    source = tmp_path / "in"
+    source.mkdir()
+    photo = jpeg_bytes(astronaut)
+    with open(os.path.join(os.fsencode(source), b"Zo\xe9.jpg"), "wb") as f:  # not UTF-8
+        f.write(photo)
+    (source / "Zo\\xe9.jpg").write_bytes(photo[:-2])  # a real backslash in the name: must stay apart
+    (source / "z.jpg").write_bytes(photo)
+    out = tmp_path / "out"
+    summary = run_batch([str(source)], out, "e-legitymacja", workers=1, fix=True)
+    paths = [r["path"] for r in read_records(out / "results.jsonl")]
+    assert sorted(paths) == sorted(["Zo\\xe9.jpg", "Zo\\\\xe9.jpg", "z.jpg"]) and summary["photos"] == 3
+    assert "Zo\\xe9.jpg" in (out / "results.csv").read_text(encoding="utf-8")
+
+
+def test_zip_entries_are_capped_before_reading_and_same_names_kept_apart(tmp_path, astronaut):
+    from service.batch.sources import MAX_ENTRY_BYTES
+
+    archive = tmp_path / "old.zip"
+    photo, other = jpeg_bytes(astronaut), jpeg_bytes(np.ascontiguousarray(astronaut[:, ::-1]))
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("huge.jpg", b"\0" * (MAX_ENTRY_BYTES + 1))  # a few hundred KB compressed
+        z.writestr("bomb.jpg", b"\0" * 4_000_000)  # 1000x compressed
+        z.writestr("a.jpg", photo)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            z.writestr("a.jpg", other)
+    summary = run_batch([str(archive)], tmp_path / "out", "e-legitymacja", workers=1)
+    records = {r["path"]: r for r in read_records(tmp_path / "out" / "results.jsonl")}
+    assert set(records) == {"huge.jpg", "bomb.jpg", "a.jpg", "a#2.jpg"} and summary["photos"] == 4
+    assert records["huge.jpg"]["error"]["code"] == "too_large" and records["bomb.jpg"]["error"]["code"] == "zip_bomb"
+    assert records["a.jpg"]["sha256"] != records["a#2.jpg"]["sha256"]
+    assert records["a.jpg"]["report"]["faces"] == records["a#2.jpg"]["report"]["faces"] == 1

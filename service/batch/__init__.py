@@ -19,7 +19,7 @@ from ..workers import JobFailed
 from .engines import LocalEngine, RayEngine
 from .outputs import write_outputs
 from .progress import Progress
-from .sources import Item, count_items, iter_items
+from .sources import Item, ItemError, count_items, iter_items
 from .store import ResultStore, SettingsMismatch
 
 __all__ = ["SettingsMismatch", "batch_settings", "run_batch"]
@@ -124,7 +124,10 @@ async def _run(
                 if item.path in store.done:  # recorded before; still unreadable or gone: keep the record
                     progress.advance(skipped=True)
                     continue
-                error = {"code": "unreadable_file", "message": f"Cannot read the file: {exc.strerror or exc}."}
+                if isinstance(exc, ItemError):
+                    error = {"code": exc.code, "message": exc.message}
+                else:
+                    error = {"code": "unreadable_file", "message": f"Cannot read the file: {exc.strerror or exc}."}
                 store.add({"path": item.path, "sha256": None, "report": None, "error": error})
                 progress.advance()
                 continue

@@ -1,7 +1,12 @@
-"""Batch sources: folders (recursive), zip archives and manifests, streamed one photo at a time.
+r"""Batch sources: folders (recursive), zip archives and manifests, streamed one photo at a time.
 
 Every file found is an item, including ones that are not photos: those are reported by the
-engine as unreadable, never silently skipped.
+engine as unreadable, never silently skipped. Names are kept losslessly: bytes that are not
+UTF-8 (a legacy Windows or Mac archive copied to Linux) are written `\xNN`, and a backslash
+`\\`, so no two files share a name in the results. A zip archive is read in one pass; an
+entry larger than `MAX_ENTRY_BYTES`, or compressed more than `MAX_ENTRY_RATIO` times (no
+photo compresses so; a zip bomb does), is refused unread, and entries stored under the same
+name are kept apart (`name#2`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,19 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a zip entry larger is not a photo: a 50 MP phone JPEG is 10-25 MB
+MAX_ENTRY_RATIO = 100  # uncompressed / compressed size of a zip entry: JPEGs barely compress, PNGs 2-5 times
+
+
+class ItemError(OSError):
+    """An item that cannot be read, with a stable code for the results."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,13 @@ def count_items(sources: list[str]) -> int:
     return total
 
 
+def lossless(name: str) -> str:
+    """A name as text that encodes to UTF-8, distinct for distinct names: undecodable bytes
+    (surrogate escapes from the file system) become `\\xNN`, and a backslash is doubled."""
+    text = name.replace("\\", "\\\\")
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def safe_relative(name: str) -> str:
     """A relative POSIX path with no absolute root, drive or '..' (zip-slip safe)."""
     parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
@@ -77,31 +102,54 @@ def _join(label: str, relative: str) -> str:
     return f"{label}/{relative.lstrip('/')}" if label else relative
 
 
+def _item(path: str, read: Callable[[], bytes]) -> Item:
+    text = lossless(path)
+    return Item(text, safe_relative(text.replace("\\", "%")), read)
+
+
 def _folder(root: Path, label: str) -> Iterator[Item]:
     for directory, subdirs, files in os.walk(root):
         subdirs.sort()
         for name in sorted(files):
             full = Path(directory) / name
-            relative = full.relative_to(root).as_posix()
-            yield Item(_join(label, relative), safe_relative(_join(label, relative)), full.read_bytes)
+            yield _item(_join(label, full.relative_to(root).as_posix()), full.read_bytes)
 
 
 def _zip(archive_path: Path, label: str) -> Iterator[Item]:
+    """One pass over one open archive: each item is read before the next is listed."""
+    seen: dict[str, int] = {}
     with zipfile.ZipFile(archive_path) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            relative = safe_relative(info.filename)
+            seen[info.filename] = seen.get(info.filename, 0) + 1
+            name = info.filename
+            if seen[name] > 1:  # the same name stored twice: both are reported, apart
+                stem, dot, suffix = name.rpartition(".")
+                name = f"{stem}#{seen[info.filename]}.{suffix}" if dot else f"{name}#{seen[info.filename]}"
+            yield _item(_join(label, name), lambda info=info: _read_entry(archive, info))
 
-            def read(info=info) -> bytes:
-                with zipfile.ZipFile(archive_path) as again:
-                    return again.read(info)
 
-            yield Item(_join(label, info.filename), safe_relative(_join(label, relative)), read)
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The entry's bytes, refused before reading when its header promises more than a photo
+    holds, and cut off when the data holds more than the header said."""
+    too_large = ItemError("too_large", f"The archive entry is larger than {MAX_ENTRY_BYTES // 1_048_576} MB.")
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise too_large
+    if info.file_size > MAX_ENTRY_RATIO * max(info.compress_size, 1) and info.file_size > 1_048_576:
+        raise ItemError("zip_bomb", f"The archive entry is compressed {info.file_size // max(info.compress_size, 1)} times; no photo is.")
+    try:
+        with archive.open(info) as entry:
+            data = entry.read(MAX_ENTRY_BYTES + 1)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
+        raise ItemError("unreadable_file", f"The archive entry cannot be read ({type(exc).__name__}).") from None
+    if len(data) > MAX_ENTRY_BYTES:
+        raise too_large
+    return data
 
 
 def _manifest_paths(manifest: Path) -> Iterator[str]:
-    with open(manifest, newline="", encoding="utf-8-sig") as f:
+    with open(manifest, newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
         if manifest.suffix.lower() == ".csv":
             rows = csv.reader(f)
             header = next(rows, None)
@@ -123,4 +171,4 @@ def _manifest(manifest: Path, label: str) -> Iterator[Item]:
     base = manifest.parent
     for entry in _manifest_paths(manifest):
         full = Path(entry) if Path(entry).is_absolute() else base / entry
-        yield Item(_join(label, entry), safe_relative(_join(label, entry)), full.read_bytes)
+        yield _item(_join(label, entry), full.read_bytes)
