@@ -45,10 +45,14 @@ def prepare_engine_process() -> None:
     OpenCV to one thread (the pool runs one worker per core; OpenCV's own threads would only
     fight the other workers for the same cores)."""
     os.environ.setdefault("GLOG_minloglevel", "2")
+    import sys
+
     import cv2
 
+    from .api.logs import configure
     from .face import load_models
 
+    configure(stream=sys.stderr)  # a traceback or a library warning in a worker is a JSON line too
     cv2.setNumThreads(1)
     load_models()
 

@@ -341,3 +341,29 @@ def test_a_worker_that_dies_while_idle_is_noticed_and_replaced(astronaut):
         time.sleep(0.5)
         response = fresh.post("/v1/check", content=jpeg_bytes(astronaut), headers={"Content-Type": "image/jpeg"})
         assert response.status_code == 200 and response.json()["faces"] == 1
+
+
+def test_every_log_line_is_json_including_library_warnings_and_worker_tracebacks(capsys):
+    import json
+    import logging
+    import sys
+    import warnings
+
+    from service.api.logs import configure
+
+    saved = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate) for name in ("", "idphoto", "uvicorn.error")}
+    configure(stream=sys.stderr)
+    warnings.warn("a library warning")
+    logging.getLogger("some.library").error("boom")
+    try:
+        raise RuntimeError("engine bug")
+    except RuntimeError:
+        logging.getLogger("idphoto.engine").exception("engine error", extra={"event": "engine_error"})
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line parses
+    assert [r["logger"] for r in records] == ["py.warnings", "some.library", "idphoto.engine"]
+    logging.captureWarnings(False)
+    for name, (handlers, propagate) in saved.items():
+        logging.getLogger(name).handlers[:] = handlers
+        logging.getLogger(name).propagate = propagate
+    assert records[-1]["error"] == "RuntimeError: engine bug"

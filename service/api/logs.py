@@ -25,11 +25,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(level: str = "info") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+def configure(level: str = "info", stream=None) -> None:
+    """Every Python log line of this process as JSON: ours, uvicorn's, any library's (the root
+    logger) and Python warnings (`logging.captureWarnings`). Engine workers call it too, on
+    stderr, so their tracebacks are JSON lines like the rest."""
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     for name in ("idphoto", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(level.upper())
         logger.propagate = False
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)
