@@ -22,11 +22,11 @@ from pathlib import Path
 from .errors import ErrorCode, PhotoError
 from .fix import fix
 from .fixplan import FixOptionError, FixOptions
-from .pipeline import check
 from .profile import DEFAULT_PROFILE, ProfileError, available_profiles, load_profile
 from .report import STATUS_RANK, ErrorInfo, Report
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_FIXABLE = 0, 2, 3
+CHECK_TIMEOUT = 60.0  # seconds one photo may take in `check` (the service's default job timeout)
 _MARK = {"pass": "✓", "warn": "!", "fail": "✗"}
 _CHILD_HELP = (
     "the student is a child (e-legitymacja: under 11): the crop uses the profile's child geometry, "
@@ -153,13 +153,41 @@ def _common(cmd: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    exit_code = EXIT_OK
-    for name in args.files:
-        report = _check_file(name, args.profile, args.lang, args.child)
-        if report.error is not None:
-            exit_code = EXIT_UNREADABLE
-        print(to_json_line(report) if args.json else summary(report), flush=True)
-    return exit_code
+    """Each photo is checked in an engine worker process, as in the service and batch: a photo
+    that crashes or hangs the engine becomes a typed error for that photo (the worker is
+    replaced), and the other photos are still reported."""
+    import asyncio
+
+    from .workers import EnginePool, JobFailed
+
+    async def run() -> int:
+        exit_code = EXIT_OK
+        pool = EnginePool(1, max_waiting=0, job_timeout=CHECK_TIMEOUT)
+        await pool.start()
+        try:
+            for name in args.files:
+                data, report = _read(name, args.profile, args.lang)
+                if report is None:
+                    try:
+                        _, payload = await pool.run(_check_job(data, name, args))
+                        report = Report.model_validate(payload)
+                    except JobFailed as exc:
+                        report = Report(file=name, profile=args.profile, lang=args.lang,
+                                        error=ErrorInfo(code=exc.code, message=exc.message))
+                if report.error is not None:
+                    exit_code = EXIT_UNREADABLE
+                print(to_json_line(report) if args.json else summary(report), flush=True)
+        finally:
+            await pool.stop()
+        return exit_code
+
+    return asyncio.run(run())
+
+
+def _check_job(data: bytes, name: str, args: argparse.Namespace):
+    from .workers import Job
+
+    return Job("check", {"data": data, "profile": args.profile, "lang": args.lang, "file": name, "child": args.child})
 
 
 def _fix(args: argparse.Namespace) -> int:
@@ -186,17 +214,6 @@ def _fix(args: argparse.Namespace) -> int:
     if report.error is not None:
         return EXIT_UNREADABLE
     return EXIT_OK if report.fix and report.fix.written else EXIT_NOT_FIXABLE
-
-
-def _check_file(name: str, profile: str, lang: str, child: bool = False) -> Report:
-    data, report = _read(name, profile, lang)
-    if report is not None:
-        return report
-    try:
-        return check(data, profile=profile, lang=lang, file=name, child=child)
-    except Exception as exc:  # an engine bug must not stop the other files or print a traceback
-        error = ErrorInfo(code="processing_failed", message=f"The engine failed on this photo ({type(exc).__name__}).")
-        return Report(file=name, profile=profile, lang=lang, error=error)
 
 
 def _read(name: str, profile: str, lang: str) -> tuple[bytes, Report | None]:

@@ -70,3 +70,23 @@ def test_unknown_profile_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "x.jpg", "--profile", "nope"])
     assert exit_info.value.code == 2
+
+
+def test_a_photo_that_kills_the_engine_is_an_error_for_that_photo_and_the_others_are_reported(tmp_path, capsys, astronaut, monkeypatch):
+    """`check a.jpg b.jpg` exited 134 when a.jpg aborted the engine, and b.jpg was never reported."""
+    import service.cli as cli
+    from service.workers import Job
+
+    real = cli._check_job
+
+    def crash_on_boom(data, name, args):
+        return Job("crash", {}) if name.endswith("boom.jpg") else real(data, name, args)
+
+    monkeypatch.setattr(cli, "_check_job", crash_on_boom)
+    boom, good = tmp_path / "boom.jpg", tmp_path / "good.jpg"
+    boom.write_bytes(jpeg_bytes(astronaut))
+    good.write_bytes(jpeg_bytes(astronaut))
+    code, out = _run(capsys, "check", str(boom), str(good), "--json")
+    first, second = (json.loads(line) for line in out.strip().splitlines())
+    assert code == 2 and first["error"]["code"] == "processing_failed"
+    assert second["error"] is None and second["faces"] == 1
