@@ -125,6 +125,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import resource
+
     import uvicorn
 
     from .api import Settings, create_app
@@ -134,7 +136,18 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.workers:
         settings.workers = args.workers
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for the connection limit's sockets
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else max(soft, 65536), hard))
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        limit_concurrency=settings.max_connections,  # beyond it: 503 at once, the others keep being served
+        timeout_keep_alive=settings.keep_alive_seconds,  # idle keep-alive connections are closed
+        backlog=settings.max_connections,
+    )
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ from ..fixplan import FixOptionError, FixOptions
 from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
 from ..report import Report
 from ..web import index_response, static_files
-from .body import read_photos
+from .body import BodyBudget, read_photos
 from ..workers import Busy, EnginePool, Job, JobFailed
 from .metrics import Metrics
 from .problems import Problem, problem_response
@@ -52,6 +52,16 @@ class Settings:
         default_factory=lambda: int(os.environ.get("IDPHOTO_MAX_UPLOAD_BYTES", "0"))
         or load_profile().output.max_bytes + HEADROOM
     )
+    # connections the server holds at once (beyond: 503 at once) and how long an idle keep-alive one
+    # may stay open; header and body timeouts for slow clients belong to the reverse proxy in front
+    max_connections: int = field(default_factory=lambda: int(os.environ.get("IDPHOTO_MAX_CONNECTIONS", "256")))
+    keep_alive_seconds: int = field(default_factory=lambda: int(os.environ.get("IDPHOTO_KEEP_ALIVE_SECONDS", "5")))
+    # the bytes all uploads together may hold in memory (0: enough for every admitted job's photo)
+    max_buffered_bytes: int = field(default_factory=lambda: int(os.environ.get("IDPHOTO_MAX_BUFFERED_BYTES", "0")))
+
+    @property
+    def body_budget(self) -> int:
+        return self.max_buffered_bytes or (self.workers + self.max_waiting) * self.max_upload_bytes
 
 
 PHOTO_BODY = {
@@ -91,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics = Metrics()
     pool = EnginePool(settings.workers, settings.max_waiting, settings.job_timeout)
     metrics.in_flight.set_function(lambda: pool.waiting)
+    budget = BodyBudget(settings.body_budget)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -118,7 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def observe(request: Request, call_next):
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        finally:
+            budget.release(request)  # the upload's bytes are no longer held
         elapsed = time.perf_counter() - started
         route = request.scope.get("route")
         endpoint = getattr(route, "path", "unmatched")
@@ -175,6 +189,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise Problem(422, "unknown_profile", exc.message) from None
         return profile
 
+    async def upload(request: Request, limit: int, fields: tuple[str, ...]) -> dict[str, bytes]:
+        """Admission before buffering: a request the engine could not take is refused before its
+        body is read, and the bytes all uploads hold are capped together (`BodyBudget`)."""
+        if pool.waiting >= pool.size + pool.max_waiting:
+            raise Problem(503, "busy", "Too many photos in progress; retry shortly.", {"Retry-After": "2"})
+        return await read_photos(request, limit, fields, budget)
+
     async def run(job: Job):
         try:
             status, payload = await pool.run(job)
@@ -212,7 +233,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         """Check one photo: the JSON report (score, verdict, every rule with value, limit and hint)."""
         profile = profile_name(profile)
-        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        photos = await upload(request, settings.max_upload_bytes, ("photo",))
         args = {"data": photos["photo"], "profile": profile, "lang": lang, "child": child}
         if overlay:  # one engine run gives both the report and the drawing
             result = await run(Job("overlay", args))
@@ -249,7 +270,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             FixOptions(max_kb, width, pad, upscale).validate(load_profile(profile), lang)
         except FixOptionError as exc:
             raise Problem(422, exc.code, exc.message) from None
-        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        photos = await upload(request, settings.max_upload_bytes, ("photo",))
         args = {"data": photos["photo"], "profile": profile, "max_kb": max_kb, "width": width, "pad": pad}
         result = await run(Job("fix", args | {"lang": lang, "upscale": upscale, "child": child}))
         report = result["report"]
@@ -283,7 +304,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Compare the current photo with a new one (a parent's change request): both reports,
         which one the engine prefers and why, rule by rule."""
         profile = profile_name(profile)
-        photos = await read_photos(request, 2 * settings.max_upload_bytes, ("current", "new"))
+        photos = await upload(request, 2 * settings.max_upload_bytes, ("current", "new"))
         result = await run(Job("compare", {**photos, "profile": profile, "lang": lang, "child": child}))
         request.state.outcome = f"prefers_{result['preferred']}"
         return JSONResponse(result)
@@ -303,7 +324,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         red and dashed when it leaves the frame; turned when auto-fix levels the eyes).
         Score and verdict in headers."""
         profile = profile_name(profile)
-        photos = await read_photos(request, settings.max_upload_bytes, ("photo",))
+        photos = await upload(request, settings.max_upload_bytes, ("photo",))
         result = await run(Job("overlay", {"data": photos["photo"], "profile": profile, "lang": lang, "child": child}))
         report = result["report"]
         unreadable(report)

@@ -15,21 +15,49 @@ MAX_BOUNDARY = 70  # RFC 2046: a boundary is 1-70 characters
 RAW_IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp"}
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+class BodyBudget:
+    """The bytes all requests together may hold in memory. A request takes its declared size
+    before a byte is read (or each chunk as it comes, without a Content-Length) and is refused
+    with 503 when the budget is spent; the bytes are given back when the response is sent
+    (`release`, from the request middleware)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.held = 0
+
+    def take(self, request: Request, n: int) -> None:
+        if self.held + n > self.limit:
+            raise Problem(503, "busy", "Too many uploads in progress; retry shortly.", {"Retry-After": "2"})
+        self.held += n
+        request.state.held_bytes = getattr(request.state, "held_bytes", 0) + n
+
+    def release(self, request: Request) -> None:
+        self.held -= getattr(request.state, "held_bytes", 0)
+        request.state.held_bytes = 0
+
+
+async def read_body(request: Request, limit: int, budget: BodyBudget | None = None) -> bytes:
     """The whole body, or 413 as soon as it is known to exceed `limit` (before reading it all)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+    known = declared is not None and declared.isdigit()
+    if budget is not None and known:
+        budget.take(request, int(declared))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+        if budget is not None and not known:
+            budget.take(request, len(chunk))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-async def read_photos(request: Request, limit: int, fields: tuple[str, ...]) -> dict[str, bytes]:
+async def read_photos(
+    request: Request, limit: int, fields: tuple[str, ...], budget: BodyBudget | None = None
+) -> dict[str, bytes]:
     """The named photos, from multipart/form-data fields or (for one field) a raw image body."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     content_type = content_type.decode("latin-1").lower()
@@ -37,13 +65,13 @@ async def read_photos(request: Request, limit: int, fields: tuple[str, ...]) -> 
         boundary = options.get(b"boundary")
         if not boundary or len(boundary) > MAX_BOUNDARY:
             raise Problem(400, "bad_multipart", f"The multipart boundary must be 1-{MAX_BOUNDARY} characters (RFC 2046).")
-        parts = parse_multipart(await read_body(request, limit), boundary)
+        parts = parse_multipart(await read_body(request, limit, budget), boundary)
         missing = [name for name in fields if name not in parts]
         if missing:
             raise Problem(422, "missing_photo", f"Missing form field(s): {', '.join(missing)}.")
         return {name: parts[name] for name in fields}
     if content_type in RAW_IMAGE_TYPES and len(fields) == 1:
-        return {fields[0]: await read_body(request, limit)}
+        return {fields[0]: await read_body(request, limit, budget)}
     accepted = "multipart/form-data" + ("" if len(fields) > 1 else " or image/jpeg")
     raise Problem(415, "unsupported_media_type", f"Send the photo as {accepted}, not {content_type or 'nothing'}.")
 
