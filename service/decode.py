@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 from .errors import ErrorCode, PhotoError
 
@@ -94,6 +94,7 @@ def open_photo(data: bytes, limits: FileLimits) -> PhotoFile:
     if fmt is None:
         raise PhotoError(ErrorCode.NOT_AN_IMAGE, "The file is not an image (JPEG, PNG or WebP expected).")
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on a damaged tag: one log line per hostile file otherwise
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as im:
@@ -118,19 +119,44 @@ def open_photo(data: bytes, limits: FileLimits) -> PhotoFile:
 def decode_rgb(photo: PhotoFile, min_height: int | None = None) -> DecodedImage:
     """Decode to upright sRGB; for JPEG, at the largest DCT reduction keeping `min_height` rows."""
     try:
-        with Image.open(io.BytesIO(photo.data)) as im:
+        with warnings.catch_warnings(), Image.open(io.BytesIO(photo.data)) as im:
+            warnings.simplefilter("ignore", UserWarning)  # as in open_photo
             if photo.format == "JPEG" and min_height and min_height < photo.height:
                 scale = min_height / photo.height
                 stored_w, stored_h = im.size
                 im.draft(im.mode if im.mode in ("RGB", "L") else None, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
             im.load()
-            rgb = _to_srgb(ImageOps.exif_transpose(im) if photo.orientation != 1 else im)
+            rgb = _to_srgb(_upright(im, photo.orientation))
     except PhotoError:
         raise
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(ErrorCode.TRUNCATED, f"The {photo.format} file is damaged or incomplete ({exc}).") from None
     pixels = np.asarray(rgb)
     return DecodedImage(pixels, pixels.shape[0] / photo.height)
+
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(im: Image.Image, orientation: int) -> Image.Image:
+    """The image turned as its (validated) EXIF orientation says. Not `ImageOps.exif_transpose`:
+    that also rewrites the EXIF block, and a hostile tag in it raises from Pillow's writer."""
+    op = _TRANSPOSE.get(orientation)
+    if op is None:
+        return im
+    icc = im.info.get("icc_profile")
+    turned = im.transpose(op)
+    if icc:
+        turned.info["icc_profile"] = icc
+    return turned
 
 
 def _to_srgb(im: Image.Image) -> Image.Image:
