@@ -119,14 +119,15 @@ def open_photo(data: bytes, limits: FileLimits) -> PhotoFile:
 def decode_rgb(photo: PhotoFile, min_height: int | None = None) -> DecodedImage:
     """Decode to upright sRGB; for JPEG, at the largest DCT reduction keeping `min_height` rows."""
     try:
-        with warnings.catch_warnings(), Image.open(io.BytesIO(photo.data)) as im:
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # as in open_photo
-            if photo.format == "JPEG" and min_height and min_height < photo.height:
-                scale = min_height / photo.height
-                stored_w, stored_h = im.size
-                im.draft(im.mode if im.mode in ("RGB", "L") else None, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
-            im.load()
-            rgb = _to_srgb(_upright(im, photo.orientation))
+            with Image.open(io.BytesIO(photo.data)) as im:
+                if photo.format == "JPEG" and min_height and min_height < photo.height:
+                    scale = min_height / photo.height
+                    stored_w, stored_h = im.size
+                    im.draft(im.mode if im.mode in ("RGB", "L") else None, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
+                im.load()
+                rgb = _to_srgb(_upright(im, photo.orientation))
     except PhotoError:
         raise
     except (OSError, SyntaxError, ValueError) as exc:
