@@ -360,7 +360,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return problem_response(503, "not_ready", f"{alive} of {pool.size} engine workers are running.")
         return {"status": "ready", "workers": pool.size, "alive": alive, "replaced": replaced}
 
-    @app.get("/metrics")
+    @app.get(
+        "/metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}, "description": "Prometheus text format"}},
+    )
     async def prometheus_metrics():
         """Prometheus metrics."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
