@@ -127,6 +127,7 @@ def decode_rgb(photo: PhotoFile, min_height: int | None = None) -> DecodedImage:
                     stored_w, stored_h = im.size
                     im.draft(im.mode if im.mode in ("RGB", "L") else None, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
                 im.load()
+                im = _reduced(_eight_bit(im), min_height)
                 rgb = _to_srgb(_upright(im, photo.orientation))
     except PhotoError:
         raise
@@ -160,11 +161,34 @@ def _upright(im: Image.Image, orientation: int) -> Image.Image:
     return turned
 
 
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """16-bit, 32-bit and float greyscale -> 8-bit L (the ICC profile kept); others unchanged."""
+    if im.mode not in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return im
+    icc = im.info.get("icc_profile")
+    out = _sixteen_bit_to_l(im)
+    if icc:
+        out.info["icc_profile"] = icc
+    return out
+
+
+def _reduced(im: Image.Image, min_height: int | None) -> Image.Image:
+    """A frame that is not a JPEG (no DCT scaling) shrunk by the largest whole factor that keeps
+    `min_height` rows, by box averaging, before any colour conversion: a 7700x7700 PNG is not
+    turned into sRGB at full size to be measured at 900 rows."""
+    if not min_height or im.height < 2 * min_height or im.mode not in ("L", "RGB", "RGBA", "LA", "CMYK"):
+        return im
+    icc = im.info.get("icc_profile")
+    out = im.reduce(im.height // min_height)
+    if icc:
+        out.info["icc_profile"] = icc
+    return out
+
+
 def _to_srgb(im: Image.Image) -> Image.Image:
     """Any mode (L, LA, P, RGBA, CMYK, I;16, F) with or without an ICC profile -> 8-bit sRGB."""
+    im = _eight_bit(im)
     icc = im.info.get("icc_profile")
-    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        im = _sixteen_bit_to_l(im)
     if im.mode in ("P", "PA", "LA", "RGBA", "La", "RGBa"):
         im = im.convert("RGBA").convert("RGB") if im.mode != "LA" else im.convert("L")
     if icc and im.mode in ("RGB", "CMYK", "L"):
