@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from service.api import Settings, create_app
+from service.profile import available_profiles
 from service.workers import Busy, EnginePool, Job, JobFailed
 
 from .conftest import jpeg_bytes
@@ -306,8 +307,13 @@ def test_child_query_parameter_on_every_engine_endpoint(client, astronaut):
 def test_a_long_or_path_like_profile_name_is_a_typed_422(client, astronaut):
     """A profile of 300 characters raised ENAMETOOLONG: HTTP 500."""
     raw = {"content": jpeg_bytes(astronaut), "headers": {"Content-Type": "image/jpeg"}}
-    for name in ("p" * 300, "../rules/e-legitymacja", "messages", "e-legitymacja\x00"):
+    for name in ("p" * 300, "../rules/e-legitymacja", "e-legitymacja\x00"):  # refused by the schema's pattern
+        _problem(client.post("/v1/check", params={"profile": name}, **raw), 422, "invalid_request")
+    for name in ("messages", "nope"):  # the right shape, but not a profile
         _problem(client.post("/v1/check", params={"profile": name}, **raw), 422, "unknown_profile")
+    spec = client.get("/openapi.json").json()
+    (profile,) = [p for p in spec["paths"]["/v1/check"]["post"]["parameters"] if p["name"] == "profile"]
+    assert profile["schema"]["enum"] == available_profiles() and profile["schema"]["maxLength"] == 64
 
 
 def test_a_multipart_boundary_longer_than_rfc_2046_allows_is_a_typed_400(client, astronaut):

@@ -213,7 +213,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if report.get("error"):
             raise Problem(422, report["error"]["code"], report["error"]["message"])
 
-    ProfileQuery = Query(DEFAULT_PROFILE, description=f"Rule profile: {', '.join(available_profiles())}")
+    ProfileQuery = Query(
+        DEFAULT_PROFILE,
+        description=f"Rule profile: {', '.join(available_profiles())}",
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        json_schema_extra={"enum": available_profiles()},
+    )
     LangQuery = Query("pl", description="Language of the messages")
     ChildQuery = Query(
         False,
