@@ -27,7 +27,7 @@ def base_images(seed: int = 0) -> list[bytes]:
         buffer = io.BytesIO()
         Image.fromarray(rgb).save(buffer, "JPEG", **args)
         out.append(buffer.getvalue())
-    for image in (Image.fromarray(rgb), Image.fromarray((rgb[..., 0].astype(np.uint16) * 257)).convert("I;16")):
+    for image in (Image.fromarray(rgb), Image.fromarray(rgb[..., 0].astype(np.uint16) * 257).convert("I;16")):
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         out.append(buffer.getvalue())

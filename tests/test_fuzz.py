@@ -4,7 +4,7 @@ untyped or hang; benchmarks/fuzz.py runs thousands."""
 
 from .mutants import KINDS, run_mutants
 
-SEEDS = range(0, 270)  # 30 of each kind
+SEEDS = range(270)  # 30 of each kind
 
 
 def test_no_mutant_crashes_hangs_or_escapes_untyped():

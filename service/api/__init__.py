@@ -30,8 +30,8 @@ from ..fixplan import FixOptionError, FixOptions
 from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
 from ..report import Report
 from ..web import index_response, static_files
-from .body import BodyBudget, read_photos
 from ..workers import Busy, EnginePool, Job, JobFailed
+from .body import BodyBudget, read_photos
 from .metrics import Metrics
 from .problems import Problem, problem_response
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a zip entry larger is not a photo: a 50 MP phone JPEG is 10-25 MB
 MAX_ENTRY_RATIO = 100  # uncompressed / compressed size of a zip entry: JPEGs barely compress, PNGs 2-5 times
 
