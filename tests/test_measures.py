@@ -201,6 +201,27 @@ def test_skin_colour_follows_a_cast_and_texture_falls_with_smoothing():
     assert textures == sorted(textures, reverse=True) and textures[-1] < 0.3 * textures[0]
 
 
+def test_the_whites_of_the_eyes_fall_steadily_with_a_green_cast_and_ignore_the_iris():
+    """A synthetic eye: a near-white sclera around a dark iris. The measure reads the white, and
+    a stronger green cast (a* shifted in CIELAB) never reads less green."""
+    eye = np.zeros((30, 60, 3), np.uint8)
+    eye[:] = (235, 228, 226)  # a slightly pink white
+    cv2.circle(eye, (30, 15), 9, (60, 90, 120), -1)  # a blue-grey iris
+    opening = np.zeros((30, 60), np.uint8)
+    cv2.ellipse(opening, (30, 15), (28, 12), 0, 0, 360, 1, -1)
+    opening = opening > 0
+    base = skin.sclera_a(eye, opening, opening)
+    assert 0 < base < 6  # the white's own a*, not the iris
+    readings = []
+    for delta in (0, 5, 10, 20, 40):
+        lab = cv2.cvtColor(eye.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        lab[..., 1] -= delta
+        cast = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).round().astype(np.uint8)
+        readings.append(skin.sclera_a(cast, opening, opening))
+    assert readings == sorted(readings, reverse=True) and readings[3] < -10
+    assert skin.sclera_a(eye, np.zeros((30, 60), bool)) is None  # no opening to read
+
+
 def test_head_top_colour_tells_coloured_headwear_from_hair():
     region = np.ones((20, 20), bool)
     for hair in ((40, 30, 25), (120, 80, 50), (200, 170, 110), (90, 90, 90), (150, 60, 40)):

@@ -9,6 +9,7 @@ the only place that knows which region each one sees:
 | blur_px, detail_px   | face oval (and a margin), crop at the output height  |
 | skin_a, skin_b, hue  | the cheeks and the skin between the eyes           |
 | skin_texture         | the cheeks, every pixel                            |
+| sclera_a             | each eye opening (mesh contour), every pixel: its brightest part |
 | eye_floor            | around each eye                                    |
 | eye_glare            | around each eye minus its opening, against the face's brightest skin |
 | head_top_colour      | the person between the crown and the face mesh's top |
@@ -98,6 +99,8 @@ class Regions:
     head_top: np.ndarray  # the person between the crown and the forehead: hair, or headwear
     right_lens: np.ndarray  # each eye's surroundings without the eye opening: lids and skin a lens covers
     left_lens: np.ndarray
+    right_opening: np.ndarray  # each eye opening (the mesh's eye contour, eroded by a pixel)
+    left_opening: np.ndarray
     beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
 
     def every_other(self) -> Regions:
@@ -164,6 +167,7 @@ def measure_pixels(
             lambda: occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead),
         ),
         **_skin_values(view),
+        "sclera_a": skin.sclera_a(view.rgb, full.right_opening, full.left_opening),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
@@ -270,6 +274,7 @@ def build_view(
         forehead,
         _head_top(points, face.crown_y * k - y0, person),
         *_lens_rings(points, right_eye, left_eye),
+        *_openings(points, valid.shape),
         _above(back, points[CHIN, 1]),
     )
     rows = np.arange(height)
@@ -395,6 +400,16 @@ def _lens_rings(points: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray)
         cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
         rings.append(eye & (cv2.dilate(opening, np.ones((5, 5), np.uint8)) == 0))
     return rings[0], rings[1]
+
+
+def _openings(points: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each eye opening inside the mesh's eye contour, eroded by a pixel (off the lid line)."""
+    out = []
+    for contour in (RIGHT_EYE_CONTOUR, LEFT_EYE_CONTOUR):
+        opening = np.zeros(shape, np.uint8)
+        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
+        out.append(cv2.erode(opening, np.ones((3, 3), np.uint8)) > 0)
+    return out[0], out[1]
 
 
 def _above(region: np.ndarray, row: float) -> np.ndarray:

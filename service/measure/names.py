@@ -48,6 +48,7 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "skin_a",
     "skin_b",
     "skin_hue",
+    "sclera_a",
     "skin_texture",
     "head_top_colour",
     "background_texture",

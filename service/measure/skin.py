@@ -65,3 +65,30 @@ def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
         along = a * np.cos(edge) + b * np.sin(edge)
         distances.append(abs(b * np.cos(edge) - a * np.sin(edge)) if along >= 0 else float(np.hypot(a, b)))
     return float(min(distances))
+
+
+_SCLERA_SHARE = 0.3  # the brightest share of an eye opening: the white of the eye, not the iris or the lashes
+_MIN_OPENING = 20  # pixels an opening needs to hold a white worth reading
+
+
+def sclera_a(rgb: np.ndarray, *openings: np.ndarray) -> float | None:
+    """CIELAB a* (green-red) of the whites of the eyes: the median of the brightest 30 % of
+    each eye opening, averaged over the eyes that show enough of it. None when none does.
+
+    The white of the eye is nearly neutral under any natural light (a* 0 to +13 on the DEV
+    photos, red vessels and warm light making it pinker), whatever the skin tone. A green
+    cast, from fluorescent light or a white balance gone wrong, pushes it below zero with
+    everything else; on ruddy skin the skin's own a* stays in the range of paler skin, but
+    the eyes do not (-5 to -21 at a 20 dE cast)."""
+    values = []
+    for opening in openings:
+        ys, xs = np.nonzero(opening)
+        if ys.size < _MIN_OPENING:
+            continue
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        lab = cv2.cvtColor(rgb[y0:y1, x0:x1].astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
+        inside = opening[y0:y1, x0:x1]
+        lightness, a = lab[..., 0][inside], lab[..., 1][inside]
+        bright = lightness >= np.quantile(lightness, 1 - _SCLERA_SHARE)
+        values.append(float(np.median(a[bright])))
+    return float(np.mean(values)) if values else None
