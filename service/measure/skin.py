@@ -82,10 +82,10 @@ def sclera_a(rgb: np.ndarray, *openings: np.ndarray) -> float | None:
     the eyes do not (-5 to -21 at a 20 dE cast)."""
     values = []
     for opening in openings:
-        ys, xs = np.nonzero(opening)
-        if ys.size < _MIN_OPENING:
+        x0, y0, width, height = cv2.boundingRect(opening.view(np.uint8))
+        x1, y1 = x0 + width, y0 + height
+        if int(opening[y0:y1, x0:x1].sum()) < _MIN_OPENING:
             continue
-        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
         lab = cv2.cvtColor(rgb[y0:y1, x0:x1].astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
         inside = opening[y0:y1, x0:x1]
         lightness, a = lab[..., 0][inside], lab[..., 1][inside]
