@@ -21,6 +21,7 @@ from .profile import GeometrySpec
 from .resample import shrink
 
 _SIZE_STEPS = 21  # crop sizes tried between head_min and head_max
+_NUDGES = ((0.0, -0.03), (0.0, 0.03), (-0.5, 0.0), (0.5, 0.0))  # auto-fix's other placements: (centring slack, height)
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,11 @@ def crop_candidates(
 ) -> list[CropPlan]:
     """The preferred crop, then the alternatives auto-fix may try when the first one's photo
     would break a rule (see `service/fixplan.py`): the crops as loose and as tight as the head
-    range allows, each fitting the frame and holding the pixels as well as the preferred one.
-    They stay a quarter of the range inside its ends, so the fixed photo's own crown estimate
-    still finds the head within it.
+    range allows, then the preferred size 3 % higher and lower and half the centring tolerance
+    to either side; each fits the frame and holds the pixels as well as the preferred one, and
+    stays within the eye-line band and the centring tolerance. The head shares stay a quarter
+    of the range inside its ends, so the fixed photo's own crown estimate still finds the head
+    within it.
 
     `padded`: the frame will be extended with background (auto-fix --pad). The head is then
     kept at most half-way between the target and the maximum share, for the same reason; the
@@ -89,20 +92,36 @@ def crop_candidates(
         alternative = min(as_good, key=lambda p: abs(p.head_ratio - ratio))
         if all(abs(alternative.head_ratio - c.head_ratio) >= margin / 2 for c in candidates):  # a real alternative
             candidates.append(alternative)
+    # then the preferred size placed otherwise: higher and lower in the eye-line band, and to
+    # either side within the centring tolerance (each still slid into what the rules allow)
+    for nudge in _NUDGES:
+        moved = _place(face, best.height, frame_width, frame_height, geo, needed, nudge)
+        if fit(moved) <= fit(best) and all(_apart(moved, c) for c in candidates):
+            candidates.append(moved)
     return candidates
 
 
-def _place(face: Face, height: float, frame_w: int, frame_h: int, geo: GeometrySpec, needed: float) -> CropPlan:
+def _apart(a: CropPlan, b: CropPlan) -> bool:
+    """Two crops differ by more than 1 % of the height somewhere."""
+    return max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) > 0.01 * a.height
+
+
+def _place(
+    face: Face, height: float, frame_w: int, frame_h: int, geo: GeometrySpec, needed: float,
+    nudge: tuple[float, float] = (0.0, 0.0),
+) -> CropPlan:
+    """`nudge`: move the preferred position by (share of the centring slack, share of the
+    height) before it is slid into the allowed range, for auto-fix's alternatives."""
     width = height * geo.aspect
     head = face.head_height
     # Vertical: the preferred top, then the range that keeps the eye line in its band and the head inside.
-    preferred_top = face.crown_y - geo.top_margin_share * (height - head)
+    preferred_top = face.crown_y - geo.top_margin_share * (height - head) + nudge[1] * height
     top_lo = max(face.eye_y - (1 - geo.eye_line_min) * height, face.chin_y - height)
     top_hi = min(face.eye_y - (1 - geo.eye_line_max) * height, face.crown_y)
     top = _slide(preferred_top, top_lo, top_hi, 0.0, frame_h - height)
     # Horizontal: centred on the face midline, sliding at most the centring tolerance.
     slack = geo.centre_tolerance * width
-    preferred_left = face.centre_x - width / 2
+    preferred_left = face.centre_x - width / 2 + nudge[0] * slack
     left = _slide(preferred_left, preferred_left - slack, preferred_left + slack, 0.0, frame_w - width)
     box = (left, top, left + width, top + height)
     overflow = max(0.0, -box[0], -box[1], box[2] - frame_w, box[3] - frame_h) / height

@@ -36,3 +36,22 @@ def test_face_at_the_side_edge_does_not_fit():
 def test_head_share_needed_reflects_the_largest_crop_the_frame_allows():
     plan = plan_crop(synthetic_face(20, 720, 400), 800, 800, GEO)
     assert abs(plan.head_ratio_needed - 700 / 800) < 1e-6
+
+
+def test_the_alternatives_auto_fix_may_try_all_keep_the_rules_of_the_frame():
+    """Looser and tighter heads, higher and lower, left and right: every candidate keeps the
+    head share, the eye-line band and the centring the rules ask for, and fits the frame."""
+    from service.crop import crop_candidates
+
+    face = synthetic_face(400, 1000, 1000)
+    candidates = crop_candidates(face, 2000, 2000, GEO)
+    assert candidates[0] == plan_crop(face, 2000, 2000, GEO) and len(candidates) >= 6
+    assert len({tuple(round(v) for v in c.box) for c in candidates}) == len(candidates)  # all different
+    for c in candidates:
+        assert GEO.head_min - 1e-9 <= c.head_ratio <= GEO.head_max + 1e-9
+        assert GEO.eye_line_min - 1e-9 <= c.eye_line <= GEO.eye_line_max + 1e-9
+        assert abs((c.box[0] + c.box[2]) / 2 - face.centre_x) <= GEO.centre_tolerance * c.width + 1e-6
+        assert c.overflow == 0
+    tops = [c.box[1] for c in candidates if abs(c.height - candidates[0].height) < 1e-6]
+    lefts = [c.box[0] for c in candidates if abs(c.height - candidates[0].height) < 1e-6]
+    assert max(tops) > candidates[0].box[1] > min(tops) and max(lefts) > candidates[0].box[0] > min(lefts)
