@@ -27,7 +27,7 @@ from .report import STATUS_RANK, ErrorInfo, Report
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_FIXABLE = 0, 2, 3
 CHECK_TIMEOUT = 60.0  # seconds one photo may take in `check` (the service's default job timeout)
-_MARK = {"pass": "✓", "warn": "!", "fail": "✗"}
+_MARK = {"pass": "✓", "info": "i", "warn": "!", "fail": "✗"}
 _CHILD_HELP = (
     "the student is a child (e-legitymacja: under 11): the crop uses the profile's child geometry, "
     "whose eye line may sit lower (from 15 mm above the bottom edge)"

@@ -69,6 +69,8 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
             skipped.append(rule.id)
             continue
         checks.append(_check(rule, outcome, profile, lang))
+        if rule.advisory and outcome.status != "pass":  # its own status: reported, never counted as a problem
+            checks[-1].status = "info"
         if not rule.advisory:
             cost += rule.weight * outcome.badness
             statuses.add(outcome.status)

@@ -13,11 +13,11 @@ class BaseModel(_PydanticModel):
 
     model_config = ConfigDict(allow_inf_nan=False)
 
-Status = Literal["pass", "warn", "fail"]
+Status = Literal["pass", "info", "warn", "fail"]  # info: an advisory rule not met (never a problem)
 Verdict = Literal["accept", "review", "reject"]
 
 # The one order of statuses and verdicts, best first: everything that sorts or compares them reads these.
-STATUS_RANK: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2}
+STATUS_RANK: dict[str, int] = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 VERDICT_RANK: dict[str, int] = {"accept": 0, "review": 1, "reject": 2}
 
 

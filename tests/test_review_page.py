@@ -195,7 +195,7 @@ def test_browser_bad_photo(page):
     verdict.wait_for(timeout=60_000)
     assert verdict.inner_text() == "Odrzuć"
     statuses = page.locator(".checks li").evaluate_all("items => items.map(i => i.dataset.status)")
-    assert statuses[0] == "fail" and statuses == sorted(statuses, key=["fail", "warn", "pass"].index)  # failing first
+    assert statuses[0] == "fail" and statuses == sorted(statuses, key=["fail", "warn", "info", "pass"].index)  # failing first, notes last
     hint = page.locator('.checks li[data-rule="face.count"]')
     assert hint.get_attribute("data-status") == "fail"
     assert hint.locator(".check-title").inner_text() == "Liczba osób"

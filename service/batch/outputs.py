@@ -172,7 +172,7 @@ label{{font-weight:600}} select{{font:inherit;padding:.2rem}} .hidden{{display:n
 </style></head><body>
 <h1>idphoto – raport weryfikacji / re-validation report</h1>
 <p>{counts}</p>{more}
-<p><label for="rule">Pokaż tylko reguła / Show only rule:</label>
+<p><label for="rule">Pokaż tylko regułę / Show only rule:</label>
 <select id="rule"><option value="">wszystkie / all</option>{options}</select></p>
 {sections}
 <script>

@@ -33,8 +33,8 @@ const TEXT = {
     suggestion: "Sugestia systemu",
     score: "Wynik",
     of100: "na 100",
-    counts: (f, w, p) => `${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}, ${p} spełnionych`,
-    status: { fail: "Błąd", warn: "Uwaga", pass: "OK" },
+    counts: (f, w, p) => `${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}, ${plural(p, "spełnione", "spełnione", "spełnionych")}`,
+    status: { fail: "Błąd", warn: "Uwaga", info: "Informacja", pass: "OK" },
     measured: "zmierzono",
     required: "wymagane",
     notMeasured: "nie zmierzono",
@@ -63,7 +63,7 @@ const TEXT = {
     preferredBadge: "Preferowane",
     why: {
       verdict: (side, a, b) => `${side} ma lepszy werdykt: ${a} zamiast ${b}.`,
-      score: (side, a, b) => `Ten sam werdykt, ale ${side} ma wyższy wynik: ${a} wobec ${b}.`,
+      score: (side, a, b) => `Ten sam werdykt, ale ${side.toLowerCase()} ma wyższy wynik: ${a} wobec ${b}.`,
       equal: () => "Oba zdjęcia wypadają tak samo.",
     },
     whySide: { current: "Obecne zdjęcie", new: "Nowe zdjęcie" },
@@ -80,7 +80,9 @@ const TEXT = {
       busy: "Serwer jest zajęty. Spróbuj ponownie za chwilę.",
       empty: "Plik jest pusty.",
       not_an_image: "To nie jest zdjęcie (oczekiwany JPEG, PNG lub WebP).",
-      unsupported_format: "Zdjęcia HEIC/HEIF/AVIF nie są obsługiwane. Zapisz zdjęcie jako JPEG.",
+      unsupported_format: "Zdjęcia HEIC/HEIF/AVIF nie są obsługiwane. Prosimy zapisać zdjęcie jako JPEG.",
+      bad_dimensions: "Wymiary obrazu nie pasują do zdjęcia (bok poniżej 32 lub powyżej 16 384 px albo zbyt wydłużony kadr).",
+      too_many_scans: "Plik JPEG ma nietypową budowę (za dużo skanów) i nie może zostać sprawdzony.",
       truncated: "Plik jest uszkodzony lub niekompletny.",
       too_many_pixels: "Zdjęcie ma za dużo pikseli.",
       processing_failed: "Silnik przerwał pracę przy tym zdjęciu.",
@@ -116,7 +118,7 @@ const TEXT = {
     score: "Score",
     of100: "of 100",
     counts: (f, w, p) => `${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}, ${p} passed`,
-    status: { fail: "Fail", warn: "Warning", pass: "OK" },
+    status: { fail: "Fail", warn: "Warning", info: "Note", pass: "OK" },
     measured: "measured",
     required: "required",
     notMeasured: "not measured",
@@ -165,6 +167,8 @@ const TEXT = {
       unsupported_format: "HEIC/HEIF/AVIF photos are not supported. Save the photo as JPEG.",
       truncated: "The file is damaged or incomplete.",
       too_many_pixels: "The image has too many pixels.",
+      bad_dimensions: "The image's size does not fit a photo (a side under 32 or over 16,384 px, or far too elongated).",
+      too_many_scans: "The JPEG file has an unusual structure (too many scans) and cannot be checked.",
       processing_failed: "The engine stopped on this photo.",
       processing_timeout: "The check took too long.",
       network: "The server cannot be reached.",
@@ -172,7 +176,7 @@ const TEXT = {
   },
 };
 
-const STATUS_ORDER = { fail: 0, warn: 1, pass: 2 };
+const STATUS_ORDER = { fail: 0, warn: 1, info: 2, pass: 3 }; // an advisory note never before a real problem
 const TOKEN_KEY = "idphoto-token";
 const LANG_KEY = "idphoto-lang";
 
