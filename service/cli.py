@@ -247,6 +247,8 @@ def summary(report: Report) -> str:
     if report.error is not None:
         return f"{report.file}: ERROR {report.error.code}: {report.error.message}"
     lines = [f"{report.file}: {report.verdict.upper()} (score {report.score}/100)"]
+    if report.main_problem is not None:
+        lines.append(f"  → {report.main_problem.title}: {report.main_problem.message}")
     if report.fix is not None:
         lines.insert(0, _fix_line(report))
     for c in sorted(report.checks, key=lambda c: -STATUS_RANK[c.status]):

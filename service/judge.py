@@ -85,6 +85,18 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
     return checks, skipped, int(low + (high - low) * raw / 100.0), verdict
 
 
+def main_problem(checks: list[Check], profile: Profile) -> Check | None:
+    """The one problem to name first: a failure before a warning; then what the parent must
+    redo before what auto-fix repairs (a crop, a size: decided by a measurement in
+    `SET_BY_FIX`), so sunglasses come before the framing; then the rule with the largest
+    weight (the profile's order breaks ties). None when nothing fails or warns."""
+    weights = {rule.id: (rule.weight, -i) for i, rule in enumerate(profile.rules)}
+    problems = [c for c in checks if c.status in ("fail", "warn")]
+    return max(
+        problems, key=lambda c: (STATUS_RANK[c.status], c.measure not in SET_BY_FIX, *weights[c.id]), default=None
+    )
+
+
 def beyond_fix(values: dict[str, float | None], profile: Profile) -> list[str]:
     """Rules the photo fails on a measurement auto-fix does not set (the content: eyes, light,
     background...): no crop or re-encoding repairs them. Rule ids, in profile order."""

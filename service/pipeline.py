@@ -18,10 +18,10 @@ from .crop import CropPlan, plan_crop
 from .errors import PhotoError
 from .face import FaceAnalysis, analyse_faces, load_models
 from .fixplan import FixOptions, plan_fix
-from .judge import judge
+from .judge import judge, main_problem
 from .measure import measure_pixels
 from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, ProfileError, load_profile
-from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, Pose, Report
+from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, MainProblem, Pose, Report
 
 log = logging.getLogger("idphoto.engine")
 
@@ -107,6 +107,7 @@ def check(
 def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) -> Report:
     started = time.perf_counter()
     checks, skipped, score, verdict = judge(analysis.values, analysis.profile, lang)
+    first = main_problem(checks, analysis.profile)
     photo, face, crop = analysis.photo, analysis.faces.face, analysis.crop
     timings = dict(analysis.timings_ms)
     timings["judge"] = round((time.perf_counter() - started) * 1000, 2)
@@ -118,6 +119,7 @@ def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) ->
         verdict=verdict,
         checks=checks,
         skipped=skipped,
+        main_problem=MainProblem(id=first.id, status=first.status, title=first.title, message=first.message) if first else None,
         faces=analysis.faces.count,
         face=_face_info(face) if face else None,
         crop=_crop_info(crop) if crop else None,

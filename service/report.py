@@ -100,6 +100,15 @@ class Reason(BaseModel):
     detail: str | None = None
 
 
+class MainProblem(BaseModel):
+    """The one-line reason for the suggestion, in the report's language."""
+
+    id: str
+    status: Status
+    title: str
+    message: str
+
+
 class FixPlanInfo(BaseModel):
     """What auto-fix will do with this photo (default options: no padding, no upscaling), decided
     once (service/fixplan.py): the overlay draws `corners`, and `fix` cuts them first."""
@@ -150,6 +159,9 @@ class Report(BaseModel):
     crop: CropInfo | None = None
     image: ImageInfo | None = None
     error: ErrorInfo | None = None
+    main_problem: MainProblem | None = Field(
+        None, description="The problem to name first: the failing rule that weighs most (else the weightiest warning); none when accepted"
+    )
     fix_plan: FixPlanInfo | None = Field(None, description="What auto-fix would do (set when a face was found)")
     fix: FixInfo | None = Field(None, description="Set by auto-fix: what was written, or why nothing was")
     timings_ms: dict[str, float] = {}

@@ -61,7 +61,8 @@ def test_readable_summary_puts_failures_first_in_the_chosen_language(tmp_path, c
     code, out = _run(capsys, "check", str(photo), "--lang", "pl")
     lines = out.splitlines()
     assert code == 0 and "score" in lines[0]
-    assert lines[1].lstrip().startswith(("✗", "!"))
+    assert lines[1].lstrip().startswith("→")  # the main problem first
+    assert lines[2].lstrip().startswith(("✗", "!"))
     assert "Rozdzielczość" not in out  # titles are not printed; messages are
     assert "Za mało pikseli" in out  # the 512 px astronaut fails resolution, in Polish
 

@@ -1,4 +1,4 @@
-from service.judge import evaluate, judge
+from service.judge import main_problem, evaluate, judge
 from service.profile import Limit, load_profile
 
 
@@ -68,3 +68,17 @@ def test_missing_face_values_skip_face_rules_and_messages_are_localised():
     assert verdict == "reject" and "face.pose" in skipped
     count = next(c for c in checks if c.id == "face.count")
     assert count.status == "fail" and "Nie znaleziono twarzy" in count.message
+
+
+def test_the_main_problem_is_what_the_parent_must_redo_before_what_auto_fix_repairs():
+    """With sunglasses on a small, tightly framed photo, "Oczy" came after "Rozdzielczość" and
+    "Położenie twarzy" (all weigh 15)."""
+    profile = load_profile()
+    values = _values(eye_light_ratio=0.01, crop_height_px=300.0, crop_overflow=0.2)
+    checks, _, _, verdict = judge(values, profile, "pl")
+    first = main_problem(checks, profile)
+    assert verdict == "reject" and first.id == "face.eyes" and first.status == "fail" and first.title == "Oczy"
+    checks, _, _, _ = judge(_values(crop_height_px=300.0, background_texture=2.5), profile, "en")
+    assert main_problem(checks, profile).id == "image.resolution"  # a failure before a warning
+    checks, _, _, _ = judge(_values(dpi=72.0), profile, "en")
+    assert main_problem(checks, profile) is None  # an advisory note is no problem

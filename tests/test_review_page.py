@@ -198,6 +198,8 @@ def test_browser_bad_photo(page):
     assert statuses[0] == "fail" and statuses == sorted(statuses, key=["fail", "warn", "info", "pass"].index)  # failing first, notes last
     hint = page.locator('.checks li[data-rule="face.count"]')
     assert hint.get_attribute("data-status") == "fail"
+    main = page.locator(".main-problem")  # the one line that says why, first
+    assert main.get_attribute("data-rule") == "face.count" and main.inner_text().startswith("Główny problem: Liczba osób.")
     assert hint.locator(".check-title").inner_text() == "Liczba osób"
     assert "wymagane" in hint.inner_text()
     _loaded(page, ".result .overlay-img")

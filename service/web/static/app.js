@@ -31,6 +31,7 @@ const TEXT = {
     loading: "Ładowanie…",
     verdict: { accept: "Akceptuj", review: "Do sprawdzenia", reject: "Odrzuć" },
     suggestion: "Sugestia systemu",
+    mainProblem: "Główny problem",
     score: "Wynik",
     of100: "na 100",
     counts: (f, w, p) => `${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}, ${plural(p, "spełnione", "spełnione", "spełnionych")}`,
@@ -115,6 +116,7 @@ const TEXT = {
     loading: "Loading…",
     verdict: { accept: "Accept", review: "Review", reject: "Reject" },
     suggestion: "The system suggests",
+    mainProblem: "Main problem",
     score: "Score",
     of100: "of 100",
     counts: (f, w, p) => `${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}, ${p} passed`,
@@ -329,6 +331,10 @@ function verdictBlock(report) {
       el("p", { class: "verdict-label", text: t("suggestion") }),
       el("p", { class: "verdict", "data-verdict": report.verdict, text: t("verdict")[report.verdict] }),
       el("p", { class: "counts", text: t("counts")(count("fail"), count("warn"), count("pass")) }),
+      report.main_problem
+        ? el("p", { class: "main-problem", "data-rule": report.main_problem.id },
+            el("strong", { text: `${t("mainProblem")}: ${report.main_problem.title}. ` }), report.main_problem.message)
+        : null,
     ),
   );
 }
