@@ -85,16 +85,34 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
     return checks, skipped, int(low + (high - low) * raw / 100.0), verdict
 
 
-def main_problem(checks: list[Check], profile: Profile) -> Check | None:
-    """The one problem to name first: a failure before a warning; then what the parent must
-    redo before what auto-fix repairs (a crop, a size: decided by a measurement in
-    `SET_BY_FIX`), so sunglasses come before the framing; then the rule with the largest
-    weight (the profile's order breaks ties). None when nothing fails or warns."""
+def problems_in_order(checks: list[Check], profile: Profile) -> list[Check]:
+    """The failing and warning checks, the one to name first first: a failure before a
+    warning; then what the parent must redo before what auto-fix repairs (a crop, a size:
+    decided by a measurement in `SET_BY_FIX`), so sunglasses come before the framing; then
+    the rule with the largest weight (the profile's order breaks ties)."""
     weights = {rule.id: (rule.weight, -i) for i, rule in enumerate(profile.rules)}
     problems = [c for c in checks if c.status in ("fail", "warn")]
-    return max(
-        problems, key=lambda c: (STATUS_RANK[c.status], c.measure not in SET_BY_FIX, *weights[c.id]), default=None
+    return sorted(
+        problems, key=lambda c: (STATUS_RANK[c.status], c.measure not in SET_BY_FIX, *weights[c.id]), reverse=True
     )
+
+
+def main_problem(checks: list[Check], profile: Profile) -> Check | None:
+    """The one problem to name first (see `problems_in_order`); None when nothing fails or warns."""
+    problems = problems_in_order(checks, profile)
+    return problems[0] if problems else None
+
+
+def parent_message(checks: list[Check], verdict: str, profile: Profile, lang: str) -> str | None:
+    """A formal message to the parent saying what to redo: the hints of the problems, the main
+    one first, between the profile's greeting and closing (rules/messages.toml, [parent]).
+    None when the photo is accepted."""
+    if verdict == "accept":
+        return None
+    texts = profile.parent_texts
+    hints = "\n".join(f"– {c.message}" for c in problems_in_order(checks, profile))
+    intro = texts["intro_reject" if verdict == "reject" else "intro_review"][lang]
+    return f"{texts['greeting'][lang]}\n\n{intro}\n\n{hints}\n\n{texts['closing'][lang]}\n{texts['signature'][lang]}"
 
 
 def beyond_fix(values: dict[str, float | None], profile: Profile) -> list[str]:

@@ -18,7 +18,7 @@ from .crop import CropPlan, plan_crop
 from .errors import PhotoError
 from .face import FaceAnalysis, analyse_faces, load_models
 from .fixplan import FixOptions, plan_fix
-from .judge import judge, main_problem
+from .judge import judge, main_problem, parent_message
 from .measure import measure_pixels
 from .profile import DEFAULT_PROFILE, GeometrySpec, Profile, ProfileError, load_profile
 from .report import Box, CropInfo, ErrorInfo, FaceInfo, ImageInfo, MainProblem, Pose, Report
@@ -120,6 +120,7 @@ def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) ->
         checks=checks,
         skipped=skipped,
         main_problem=MainProblem(id=first.id, status=first.status, title=first.title, message=first.message) if first else None,
+        parent_message=parent_message(checks, verdict, analysis.profile, lang),
         faces=analysis.faces.count,
         face=_face_info(face) if face else None,
         crop=_crop_info(crop) if crop else None,

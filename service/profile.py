@@ -119,6 +119,7 @@ class Profile:
     messages: dict[str, dict[str, Any]] = field(repr=False)
     measures: dict[str, dict[str, Any]] = field(repr=False)  # label and print format of each measurement
     words: dict[str, dict[str, str]] = field(repr=False)
+    parent_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the message to the parent
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -307,7 +308,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
             if later:
                 problems.append(f"(found while loading {', '.join(repr(n) for n in reversed(later))}, which extends it)")
             raise ProfileError(link, profile_path(link), problems)
-    return _build(name, model, rules, texts["messages"], texts["measures"], texts["words"])
+    return replace(_build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"])
 
 
 def _load_chain(name: str, seen: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:

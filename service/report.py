@@ -162,6 +162,9 @@ class Report(BaseModel):
     main_problem: MainProblem | None = Field(
         None, description="The problem to name first: the failing rule that weighs most (else the weightiest warning); none when accepted"
     )
+    parent_message: str | None = Field(
+        None, description="A formal message to the parent saying what to redo (the hints, the main problem first); none when accepted"
+    )
     fix_plan: FixPlanInfo | None = Field(None, description="What auto-fix would do (set when a face was found)")
     fix: FixInfo | None = Field(None, description="Set by auto-fix: what was written, or why nothing was")
     timings_ms: dict[str, float] = {}

@@ -82,3 +82,23 @@ def test_the_main_problem_is_what_the_parent_must_redo_before_what_auto_fix_repa
     assert main_problem(checks, profile).id == "image.resolution"  # a failure before a warning
     checks, _, _, _ = judge(_values(dpi=72.0), profile, "en")
     assert main_problem(checks, profile) is None  # an advisory note is no problem
+
+
+def test_the_message_for_the_parent_is_formal_names_the_main_problem_first_and_only_when_needed():
+    from service.judge import parent_message
+
+    profile = load_profile()
+    checks, _, _, verdict = judge(_values(eye_light_ratio=0.01, crop_height_px=300.0, dpi=72.0), profile, "pl")
+    text = parent_message(checks, verdict, profile, "pl")
+    lines = text.splitlines()
+    assert lines[0] == "Szanowni Państwo," and lines[-2:] == ["Z poważaniem", "Sekretariat szkoły"]
+    hints = [line for line in lines if line.startswith("– ")]
+    eyes = next(c for c in checks if c.id == "face.eyes")
+    assert hints[0] == f"– {eyes.message}" and len(hints) == 2  # eyes, then resolution; no dpi note
+    assert "nie może zostać przyjęte" in text
+    for informal in ("Zrób", "Stań", "Patrz", "Ustaw się", "Użyj "):
+        assert informal not in text
+    checks, _, _, verdict = judge(_values(), profile, "en")
+    assert verdict == "accept" and parent_message(checks, verdict, profile, "en") is None
+    checks, _, _, verdict = judge(_values(background_texture=2.5), profile, "en")
+    assert verdict == "review" and parent_message(checks, verdict, profile, "en").startswith("Dear Parent,\n\nthe photo")

@@ -200,6 +200,10 @@ def test_browser_bad_photo(page):
     assert hint.get_attribute("data-status") == "fail"
     main = page.locator(".main-problem")  # the one line that says why, first
     assert main.get_attribute("data-rule") == "face.count" and main.inner_text().startswith("Główny problem: Liczba osób.")
+    message = page.locator(".parent-text").input_value()  # what to tell the parent, ready to copy
+    assert message.startswith("Szanowni Państwo,") and "Na zdjęciu może być tylko uczeń." in message
+    page.locator("button.copy").press("Enter")  # by keyboard, as a secretary at a desk might
+    page.locator(".copied").wait_for()
     assert hint.locator(".check-title").inner_text() == "Liczba osób"
     assert "wymagane" in hint.inner_text()
     _loaded(page, ".result .overlay-img")

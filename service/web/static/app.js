@@ -32,6 +32,9 @@ const TEXT = {
     verdict: { accept: "Akceptuj", review: "Do sprawdzenia", reject: "Odrzuć" },
     suggestion: "Sugestia systemu",
     mainProblem: "Główny problem",
+    parentTitle: "Wiadomość do rodzica",
+    copy: "Kopiuj wiadomość",
+    copied: "Skopiowano.",
     score: "Wynik",
     of100: "na 100",
     counts: (f, w, p) => `${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}, ${plural(p, "spełnione", "spełnione", "spełnionych")}`,
@@ -117,6 +120,9 @@ const TEXT = {
     verdict: { accept: "Accept", review: "Review", reject: "Reject" },
     suggestion: "The system suggests",
     mainProblem: "Main problem",
+    parentTitle: "Message for the parent",
+    copy: "Copy the message",
+    copied: "Copied.",
     score: "Score",
     of100: "of 100",
     counts: (f, w, p) => `${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}, ${p} passed`,
@@ -493,7 +499,26 @@ function resultCard(report, side, fileName, run, overlayPromise, fixPromise, pre
     fileName ? el("p", { class: "file-name", text: fileName }) : null,
     el("div", { class: "result-main" }, verdictBlock(report), el("div", { class: "shots" }, overlay.figure, fixed.figure)),
     el("div", { class: "result-hints" }, el("h4", { class: "hints-title", text: t("hints") }), ...checkList(report)),
+    parentBlock(report),
   );
+}
+
+// The message for the parent (built by the engine from the hints), with a copy button.
+function parentBlock(report) {
+  if (!report.parent_message) return null;
+  const text = el("textarea", { class: "parent-text", readonly: true, rows: 8, "aria-label": t("parentTitle") });
+  text.value = report.parent_message;
+  const done = el("span", { class: "copied", role: "status" });
+  const button = el("button", { type: "button", class: "copy button", text: t("copy") });
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(report.parent_message);
+    } catch {
+      text.select(); // no clipboard permission: leave it selected for Ctrl+C
+    }
+    done.textContent = t("copied");
+  });
+  return el("section", { class: "parent-message" }, el("h4", { text: t("parentTitle") }), text, el("p", {}, button, " ", done));
 }
 
 function comparisonBlock(comparison) {
