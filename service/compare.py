@@ -1,7 +1,10 @@
 """Compare: the accepted (current) photo against a parent's change request (new), check by check.
 
-The engine prefers the photo with the better verdict, then the higher score; each rule says
-which photo did better on it, so a secretary sees *why* and not only *which*.
+The decision is what the secretary acts on: accept the new photo when it meets the rules
+itself (accept) and is no worse than the current one; reject the request when the new photo
+is rejected or unreadable; otherwise she decides (the new photo needs review, or meets the
+rules but scores below the current one). The preference (better verdict, then higher score)
+and each rule's better side say *why*.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from .profile import load_profile
 from .report import STATUS_RANK, VERDICT_RANK, Report
+
 Side = Literal["current", "new", "equal"]
+Decision = Literal["accept_new", "reject_request", "needs_decision"]
 
 _SUMMARY = {
     "pl": {
@@ -49,6 +55,8 @@ class CheckComparison(BaseModel):
 
 
 class Comparison(BaseModel):
+    decision: Decision
+    decision_reason: str  # in the request's language, the new photo's main problem when it has one
     preferred: Side
     summary: str
     checks: list[CheckComparison]
@@ -59,7 +67,26 @@ class Comparison(BaseModel):
 def compare(current: Report, new: Report, lang: str = "pl") -> Comparison:
     texts = _SUMMARY[lang]
     preferred, summary = _preference(current, new, texts)
-    return Comparison(preferred=preferred, summary=summary, checks=_by_check(current, new), current=current, new=new)
+    decision, reason = _decision(current, new, lang)
+    return Comparison(
+        decision=decision, decision_reason=reason, preferred=preferred, summary=summary,
+        checks=_by_check(current, new), current=current, new=new,
+    )
+
+
+def _decision(current: Report, new: Report, lang: str) -> tuple[Decision, str]:
+    texts = load_profile(new.profile).decision_texts
+    problem = new.main_problem.message if new.main_problem else ""
+    if new.error is not None:
+        return "reject_request", texts["unreadable"][lang].format(reason=new.error.message).strip()
+    if new.verdict == "reject":
+        return "reject_request", texts["reject_request"][lang].format(reason=problem).strip()
+    if new.verdict == "review":
+        return "needs_decision", texts["needs_review"][lang].format(reason=problem).strip()
+    current_usable = current.error is None and current.verdict is not None
+    if current_usable and (VERDICT_RANK[current.verdict], -(current.score or 0)) < (VERDICT_RANK[new.verdict], -(new.score or 0)):
+        return "needs_decision", texts["worse_than_current"][lang].format(new=new.score, current=current.score)
+    return "accept_new", texts["accept_new"][lang]
 
 
 def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Side, str]:

@@ -120,6 +120,7 @@ class Profile:
     measures: dict[str, dict[str, Any]] = field(repr=False)  # label and print format of each measurement
     words: dict[str, dict[str, str]] = field(repr=False)
     parent_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the message to the parent
+    decision_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # a change request's decision
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -308,7 +309,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
             if later:
                 problems.append(f"(found while loading {', '.join(repr(n) for n in reversed(later))}, which extends it)")
             raise ProfileError(link, profile_path(link), problems)
-    return replace(_build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"])
+    return replace(_build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"], decision_texts=texts["decision"])
 
 
 def _load_chain(name: str, seen: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:

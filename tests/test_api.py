@@ -397,3 +397,25 @@ def test_uploads_are_admitted_before_they_are_buffered_and_capped_together(astro
             _problem(small.post("/v1/check", content=photo, **raw), 503, "busy")
         finally:
             pool.waiting = 0
+
+
+def test_a_change_request_gets_a_decision_not_only_a_preference(client, astronaut):
+    """With both photos rejected (18 vs 39) the page said "System preferuje: nowe zdjęcie"."""
+    from service.compare import compare
+    from service.report import MainProblem, Report
+
+    def report(verdict, score, problem=None):
+        main = MainProblem(id="face.eyes", status="fail", title="Eyes", message=problem) if problem else None
+        return Report(profile="e-legitymacja", lang="en", verdict=verdict, score=score, main_problem=main)
+
+    both_rejected = compare(report("reject", 18), report("reject", 39, "The eyes are closed."), "en")
+    assert both_rejected.preferred == "new" and both_rejected.decision == "reject_request"
+    assert both_rejected.decision_reason == "The new photo does not meet the requirements. The eyes are closed."
+    assert compare(report("reject", 20), report("accept", 90), "en").decision == "accept_new"
+    assert compare(report("accept", 95), report("accept", 95), "en").decision == "accept_new"  # matches: fine
+    lower = compare(report("accept", 95), report("accept", 85), "pl")
+    assert lower.decision == "needs_decision" and "85 wobec 95 pkt" in lower.decision_reason
+    assert compare(report("accept", 95), report("review", 70, "The eyes are closed."), "en").decision == "needs_decision"
+    both = {"current": ("a.jpg", jpeg_bytes(astronaut), "image/jpeg"), "new": ("b.jpg", b"not a photo", "image/jpeg")}
+    body = client.post("/v1/compare?lang=en", files=both).json()
+    assert body["decision"] == "reject_request" and body["decision_reason"].startswith("The new photo cannot be read.")

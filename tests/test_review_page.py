@@ -244,6 +244,9 @@ def test_browser_compare(page):
     page.set_input_files("#new", str(SHARED / BAD))
     preferred = page.locator(".comparison [data-preferred]")
     preferred.wait_for(timeout=60_000)
+    decision = page.locator(".comparison .decision")  # what to do with the request, first
+    assert decision.get_attribute("data-decision") == "reject_request"
+    assert decision.inner_text().startswith("Odrzuć prośbę. Nowe zdjęcie nie spełnia wymagań. Na zdjęciu jest więcej niż jedna osoba")
     assert preferred.get_attribute("data-preferred") == "current"
     assert preferred.inner_text() == "obecne zdjęcie"
     assert page.locator(".compare-summary").inner_text().strip()

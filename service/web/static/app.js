@@ -58,7 +58,7 @@ const TEXT = {
     fixedWorse: (fixed, source) => `Poprawione zdjęcie wypadło gorzej (${fixed}) niż oryginał (${source}), dlatego nie można go pobrać. Prosimy poprosić rodzica o nowe zdjęcie.`,
     failedImage: "Nie udało się przygotować obrazu.",
     summaryOne: (v, s, f, w) => `Wynik ${s} na 100: ${v}. ${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}.`,
-    summaryTwo: (side) => `Porównanie gotowe. System preferuje: ${side}.`,
+    decision: { accept_new: "Przyjmij nowe zdjęcie", reject_request: "Odrzuć prośbę", needs_decision: "Decyzja sekretariatu" },
     current: "Obecne zdjęcie",
     new: "Nowe zdjęcie",
     compareTitle: "Które zdjęcie jest lepsze?",
@@ -146,7 +146,7 @@ const TEXT = {
     fixedWorse: (fixed, source) => `The fixed photo came out worse (${fixed}) than the original (${source}), so it cannot be downloaded. Please ask the parent for a new photo.`,
     failedImage: "The image could not be prepared.",
     summaryOne: (v, s, f, w) => `Score ${s} of 100: ${v}. ${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}.`,
-    summaryTwo: (side) => `Comparison ready. The system prefers: ${side}.`,
+    decision: { accept_new: "Accept the new photo", reject_request: "Reject the request", needs_decision: "Your decision" },
     current: "Current photo",
     new: "New photo",
     compareTitle: "Which photo is better?",
@@ -551,6 +551,8 @@ function comparisonBlock(comparison) {
     "section",
     { class: `comparison prefers-${comparison.preferred}`, "aria-labelledby": "compare-title" },
     el("h2", { id: "compare-title", text: t("compareTitle") }),
+    el("p", { class: `decision d-${comparison.decision}`, "data-decision": comparison.decision },
+      el("strong", { text: `${t("decision")[comparison.decision]}. ` }), comparison.decision_reason),
     el("p", { class: "preferred" }, `${t("prefers")}: `, el("strong", { "data-preferred": comparison.preferred, text: t("preferredSide")[comparison.preferred] })),
     el("p", { class: "compare-summary", text: whyText(comparison) }),
     el("h3", { text: t("differences") }),
@@ -659,10 +661,12 @@ async function runCompare(run) {
     const cards = ["current", "new"].map((side) => {
       const report = comparison[side];
       if (report.error) return el("article", { class: "result", "data-side": side }, el("h3", { class: "side-title", text: t(side) }), errorBlock(new ApiError(422, { code: report.error.code, detail: report.error.message }), files[side].name));
-      return resultCard(report, side, files[side].name, run, images[side].overlay, images[side].fix, comparison.preferred === side);
+      // a rejected photo is never badged as preferred (of two rejected photos, neither is)
+      const badge = comparison.preferred === side && report.verdict !== "reject";
+      return resultCard(report, side, files[side].name, run, images[side].overlay, images[side].fix, badge);
     });
     out.replaceChildren(comparisonBlock(comparison), el("div", { class: "pair" }, ...cards));
-    announce(t("summaryTwo")(t("preferredSide")[comparison.preferred]));
+    announce(`${t("decision")[comparison.decision]}. ${comparison.decision_reason}`);
   } catch (err) {
     if (run !== state.run) return;
     out.replaceChildren(errorBlock(err));
