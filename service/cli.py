@@ -243,31 +243,37 @@ def to_json_line(report: Report) -> str:
 
 
 def summary(report: Report) -> str:
-    """A readable block: verdict and score, then every check, problems first."""
+    """A readable block in the report's language: verdict and score, the main problem, then
+    every check, problems first (the words from rules/messages.toml)."""
+    profile = load_profile(report.profile)
+    lang, texts = report.lang, profile.cli_texts
     if report.error is not None:
-        return f"{report.file}: ERROR {report.error.code}: {report.error.message}"
-    lines = [f"{report.file}: {report.verdict.upper()} (score {report.score}/100)"]
+        return f"{report.file}: " + texts["error"][lang].format(code=report.error.code, message=report.error.message)
+    verdict = profile.verdict_words[report.verdict][lang].upper()
+    lines = [f"{report.file}: " + texts["score"][lang].format(verdict=verdict, score=report.score)]
     if report.main_problem is not None:
         lines.append(f"  → {report.main_problem.title}: {report.main_problem.message}")
     if report.fix is not None:
-        lines.insert(0, _fix_line(report))
+        lines.insert(0, _fix_line(report, profile))
     for c in sorted(report.checks, key=lambda c: -STATUS_RANK[c.status]):
-        lines.append(f"  {_MARK[c.status]} {c.id:<20} {c.message}")
+        lines.append(f"  {_MARK[c.status]} {c.title:<24} {c.message}")
     if report.skipped:
-        lines.append(f"  - not checked: {', '.join(report.skipped)}")
+        titles = ", ".join(profile.messages[rule]["title"][lang] for rule in report.skipped)
+        lines.append("  - " + texts["not_checked"][lang].format(rules=titles))
     return "\n".join(lines)
 
 
-def _fix_line(report: Report) -> str:
-    info = report.fix
+def _fix_line(report: Report, profile) -> str:
+    info, lang, texts = report.fix, report.lang, profile.cli_texts
     if not info.written:
-        reasons = "; ".join(f"{r.id}: {r.message}" for r in info.reasons)
-        return f"NOT FIXED: {reasons}"
-    return (
-        f"written {info.width}x{info.height}, {info.bytes / 1024:.0f} KB (budget {info.target_bytes / 1024:.0f} KB), "
-        f"JPEG quality {info.quality} after {info.encodes} encode(s), levelled by {info.rotated_deg}°"
-        + (", padded" if info.padded else "")
-        + (f", UPSCALED x{info.upscaled}" if info.upscaled else "")
+        reasons = "; ".join(f"{profile.messages[r.id]['title'][lang]}: {r.message}" for r in info.reasons)
+        return texts["not_fixed"][lang].format(reasons=reasons)
+    line = texts["written"][lang].format(
+        width=info.width, height=info.height, kb=f"{info.bytes / 1024:.0f}", budget=f"{info.target_bytes / 1024:.0f}",
+        quality=info.quality, attempt=info.attempts, angle=info.rotated_deg,
+    )
+    return line + (texts["padded"][lang] if info.padded else "") + (
+        texts["upscaled"][lang].format(factor=info.upscaled) if info.upscaled else ""
     )
 
 

@@ -27,9 +27,6 @@ _SUMMARY = {
         "unreadable": "Nie można odczytać zdjęcia: {which}.",
         "current": "obecne",
         "new": "nowe",
-        "accept": "akceptuj",
-        "review": "do sprawdzenia",
-        "reject": "odrzuć",
     },
     "en": {
         "verdict": "Better verdict: {better} ({a} instead of {b}).",
@@ -38,9 +35,6 @@ _SUMMARY = {
         "unreadable": "The photo cannot be read: {which}.",
         "current": "current",
         "new": "new",
-        "accept": "accept",
-        "review": "review",
-        "reject": "reject",
     },
 }
 
@@ -66,7 +60,7 @@ class Comparison(BaseModel):
 
 def compare(current: Report, new: Report, lang: str = "pl") -> Comparison:
     texts = _SUMMARY[lang]
-    preferred, summary = _preference(current, new, texts)
+    preferred, summary = _preference(current, new, texts, lang)
     decision, reason = _decision(current, new, lang)
     return Comparison(
         decision=decision, decision_reason=reason, preferred=preferred, summary=summary,
@@ -89,7 +83,7 @@ def _decision(current: Report, new: Report, lang: str) -> tuple[Decision, str]:
     return "accept_new", texts["accept_new"][lang]
 
 
-def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Side, str]:
+def _preference(current: Report, new: Report, texts: dict[str, str], lang: str) -> tuple[Side, str]:
     readable = {"current": current.error is None, "new": new.error is None}
     if not all(readable.values()):
         unreadable = [texts[side] for side, ok in readable.items() if not ok]
@@ -99,7 +93,9 @@ def _preference(current: Report, new: Report, texts: dict[str, str]) -> tuple[Si
     if rank_c != rank_n:
         better, worse = (new, current) if rank_n < rank_c else (current, new)
         side = "new" if better is new else "current"
-        return side, texts["verdict"].format(better=texts[side], a=texts[better.verdict], b=texts[worse.verdict])
+        words = load_profile(new.profile).verdict_words
+        a, b = (words[r.verdict][lang].lower() for r in (better, worse))
+        return side, texts["verdict"].format(better=texts[side], a=a, b=b)
     if current.score != new.score:
         side = "new" if new.score > current.score else "current"
         better, worse = (new, current) if side == "new" else (current, new)

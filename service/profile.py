@@ -121,6 +121,8 @@ class Profile:
     words: dict[str, dict[str, str]] = field(repr=False)
     parent_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the message to the parent
     decision_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # a change request's decision
+    verdict_words: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # accept / review / reject
+    cli_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the command line's own words
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -309,7 +311,10 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
             if later:
                 problems.append(f"(found while loading {', '.join(repr(n) for n in reversed(later))}, which extends it)")
             raise ProfileError(link, profile_path(link), problems)
-    return replace(_build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"], decision_texts=texts["decision"])
+    return replace(
+        _build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"], decision_texts=texts["decision"],
+        verdict_words=texts["verdicts"], cli_texts=texts["cli"],
+    )
 
 
 def _load_chain(name: str, seen: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:

@@ -60,11 +60,13 @@ def test_readable_summary_puts_failures_first_in_the_chosen_language(tmp_path, c
     photo.write_bytes(jpeg_bytes(np.ascontiguousarray(astronaut[:, :, ::-1])))
     code, out = _run(capsys, "check", str(photo), "--lang", "pl")
     lines = out.splitlines()
-    assert code == 0 and "score" in lines[0]
+    assert code == 0 and "ODRZUĆ (wynik" in lines[0]  # "REJECT (score ...)" in English under --lang pl was a bug
     assert lines[1].lstrip().startswith("→")  # the main problem first
     assert lines[2].lstrip().startswith(("✗", "!"))
-    assert "Rozdzielczość" not in out  # titles are not printed; messages are
+    assert "Rozdzielczość" in out and "image.resolution" not in out  # the rule's title, never its raw id
     assert "Za mało pikseli" in out  # the 512 px astronaut fails resolution, in Polish
+    code, out = _run(capsys, "check", str(photo), "--lang", "en")
+    assert "REJECT (score" in out.splitlines()[0] and "Resolution" in out
 
 
 def test_unknown_profile_is_a_usage_error(capsys):

@@ -150,7 +150,9 @@ def test_cli_fix_exit_codes(tmp_path, capsys, portrait, astronaut):
     tiny = tmp_path / "tiny.jpg"
     tiny.write_bytes(jpeg_bytes(astronaut))
     assert main(["fix", str(tiny), "-o", str(tmp_path / "no.jpg")]) == 3
-    assert "NOT FIXED" in capsys.readouterr().out and not (tmp_path / "no.jpg").exists()
+    assert "NIE POPRAWIONO: Rozdzielczość:" in capsys.readouterr().out and not (tmp_path / "no.jpg").exists()
+    assert main(["fix", str(tiny), "-o", str(tmp_path / "no.jpg"), "--lang", "en"]) == 3
+    assert "NOT FIXED: Resolution:" in capsys.readouterr().out
 
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
