@@ -68,7 +68,7 @@ def test_folder_batch_writes_every_output_and_reports_every_file(photo_folder, t
     assert summary["by_verdict"]["error"] == 2 and summary["by_verdict"]["duplicate"] == 1
     assert summary["failed_by_rule"]["image.resolution"] >= 1
 
-    rows = list(csv.DictReader(open(out / "results.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "results.csv", encoding="utf-8-sig"), delimiter=";"))
     assert len(rows) == 7 and {"path", "verdict", "score", "failed"} <= rows[0].keys()
     astronaut_row = next(r for r in rows if r["path"] == "class-1b/astronaut.jpg")
     assert "image.resolution" in astronaut_row["failed"].split(";")
@@ -107,7 +107,7 @@ def test_fixed_holds_only_photos_that_pass_and_every_output_says_which(tmp_path,
         (source / "clean.jpg").write_bytes(clean.read_bytes())
     out = tmp_path / "out"
     summary = run_batch([str(source)], out, "e-legitymacja", workers=1, fix=True)
-    rows = {r["path"]: r for r in csv.DictReader(open(out / "results.csv", encoding="utf-8"))}
+    rows = {r["path"]: r for r in csv.DictReader(open(out / "results.csv", encoding="utf-8-sig"), delimiter=";")}
     refused = rows["enlarged.jpg"]
     assert refused["fixed"] == "" and refused["fixed_verdict"] == "" and "image.resolution" in refused["not_fixed_because"]
     assert not (out / "fixed" / "enlarged.jpg").exists()
@@ -152,7 +152,7 @@ def test_a_replaced_file_is_checked_again_and_its_newest_result_counts(tmp_path,
     (source / "a.jpg").write_bytes(jpeg_bytes(np.ascontiguousarray(astronaut[:, :, ::-1])))  # another photo, same name
     summary = run_batch([str(source)], out, "e-legitymacja", workers=1)
     assert summary["last_run"]["processed"] == 1 and summary["photos"] == 1
-    (row,) = csv.DictReader(open(out / "results.csv", encoding="utf-8"))
+    (row,) = csv.DictReader(open(out / "results.csv", encoding="utf-8-sig"), delimiter=";")
     records = list(read_records(out / "results.jsonl"))
     assert len(records) == 2 and records[-1]["sha256"] != records[0]["sha256"]
     assert row["score"] == str(records[-1]["report"]["score"])
@@ -306,7 +306,7 @@ def test_a_file_name_that_is_not_utf8_is_recorded_losslessly_and_the_batch_goes_
     summary = run_batch([str(source)], out, "e-legitymacja", workers=1, fix=True)
     paths = [r["path"] for r in read_records(out / "results.jsonl")]
     assert sorted(paths) == sorted(["Zo\\xe9.jpg", "Zo\\\\xe9.jpg", "z.jpg"]) and summary["photos"] == 3
-    assert "Zo\\xe9.jpg" in (out / "results.csv").read_text(encoding="utf-8")
+    assert "Zo\\xe9.jpg" in (out / "results.csv").read_text(encoding="utf-8-sig")
 
 
 def test_zip_entries_are_capped_before_reading_and_same_names_kept_apart(tmp_path, astronaut):
@@ -326,3 +326,16 @@ def test_zip_entries_are_capped_before_reading_and_same_names_kept_apart(tmp_pat
     assert records["huge.jpg"]["error"]["code"] == "too_large" and records["bomb.jpg"]["error"]["code"] == "zip_bomb"
     assert records["a.jpg"]["sha256"] != records["a#2.jpg"]["sha256"]
     assert records["a.jpg"]["report"]["faces"] == records["a#2.jpg"]["report"]["faces"] == 1
+
+
+def test_results_csv_opens_in_polish_excel(tmp_path, astronaut):
+    """UTF-8 with a BOM (Excel reads it as UTF-8, so "Zdjęcie_ż.jpg" stays readable) and ";"
+    between fields (Polish Excel's list separator, the comma being the decimal mark)."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "Zdjęcie_ż.jpg").write_bytes(jpeg_bytes(astronaut))
+    run_batch([str(source)], tmp_path / "out", "e-legitymacja", workers=1)
+    raw = (tmp_path / "out" / "results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.splitlines()[0].decode("utf-8-sig").startswith("path;verdict;score;")
+    (row,) = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
+    assert row["path"] == "Zdjęcie_ż.jpg" and row["verdict"] == "reject"

@@ -46,8 +46,9 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
     errors: Counter = Counter()
     fixed_by_verdict: Counter = Counter()
     not_fixed_by_rule: Counter = Counter()
-    with open(out_dir / "results.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
+    # UTF-8 with a BOM and ";" between fields: what Polish Excel opens correctly by a double click
+    with open(out_dir / "results.csv", "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f, delimiter=";")
         writer.writerow(
             ["path", "verdict", "score", "failed", "warned", "error", "duplicate_of", "fixed", "fixed_verdict",
              "fixed_score", "not_fixed_because"]
