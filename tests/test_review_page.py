@@ -274,3 +274,17 @@ def test_browser_phone_width_and_keyboard(page):
     _loaded(page, ".result .crop-preview")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing sideways
     _shot(page, "review-phone.png")
+
+
+def test_browser_compare_fits_a_phone(page):
+    """The comparison table overflowed a 375 px phone."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.get_by_label("Wniosek o zmianę: obecne i nowe zdjęcie").check()
+    page.set_input_files("#current", str(SHARED / GOOD))
+    page.set_input_files("#new", str(SHARED / BAD))
+    page.locator(".comparison .decision").wait_for(timeout=60_000)
+    _loaded(page, '.result[data-side="new"] .overlay-img')
+    widths = page.evaluate("""() => [document.documentElement.scrollWidth,
+        ...[...document.querySelectorAll('.compare-table')].map(t => t.getBoundingClientRect().right)]""")
+    assert max(widths) <= 375, widths
+    _shot(page, "review-compare-phone.png")
