@@ -258,7 +258,7 @@ def summary(report: Report) -> str:
     for c in sorted(report.checks, key=lambda c: -STATUS_RANK[c.status]):
         lines.append(f"  {_MARK[c.status]} {c.title:<24} {c.message}")
     if report.skipped:
-        titles = ", ".join(profile.messages[rule]["title"][lang] for rule in report.skipped)
+        titles = ", ".join(report.skipped_titles or report.skipped)
         lines.append("  - " + texts["not_checked"][lang].format(rules=titles))
     return "\n".join(lines)
 

@@ -119,6 +119,7 @@ def report_for(analysis: Analysis, lang: str = "pl", file: str | None = None) ->
         verdict=verdict,
         checks=checks,
         skipped=skipped,
+        skipped_titles=[analysis.profile.messages[rule]["title"][lang] for rule in skipped],
         main_problem=MainProblem(id=first.id, status=first.status, title=first.title, message=first.message) if first else None,
         parent_message=parent_message(checks, verdict, analysis.profile, lang),
         faces=analysis.faces.count,

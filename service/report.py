@@ -154,6 +154,7 @@ class Report(BaseModel):
     verdict: Verdict | None = None
     checks: list[Check] = []
     skipped: list[str] = Field([], description="Rules that could not be measured (e.g. no face)")
+    skipped_titles: list[str] = Field([], description="The same rules by their titles, in the report's language (for people)")
     faces: int | None = None
     face: FaceInfo | None = None
     crop: CropInfo | None = None

@@ -93,3 +93,18 @@ def test_a_photo_that_kills_the_engine_is_an_error_for_that_photo_and_the_others
     first, second = (json.loads(line) for line in out.strip().splitlines())
     assert code == 2 and first["error"]["code"] == "processing_failed"
     assert second["error"] is None and second["faces"] == 1
+
+
+def test_rules_not_checked_are_named_by_their_titles_not_their_ids(tmp_path, capsys):
+    """"Nie sprawdzono (brak twarzy): image.resolution, ..." showed raw rule ids."""
+    from service import check
+
+    blank = jpeg_bytes(np.full((700, 544, 3), 200, np.uint8))
+    report = check(blank, lang="pl")
+    assert report.faces == 0 and "face.eyes" in report.skipped
+    assert len(report.skipped_titles) == len(report.skipped) and "Oczy" in report.skipped_titles
+    photo = tmp_path / "blank.jpg"
+    photo.write_bytes(blank)
+    code, out = _run(capsys, "check", str(photo), "--lang", "pl")
+    line = next(line for line in out.splitlines() if "nie sprawdzono" in line)
+    assert "Oczy" in line and "face." not in line

@@ -380,7 +380,7 @@ function checkList(report) {
     );
   }
   const skipped = (report.skipped || []).length
-    ? el("p", { class: "skipped", text: `${t("skipped")}: ${report.skipped.join(", ")}` })
+    ? el("p", { class: "skipped", text: `${t("skipped")}: ${(report.skipped_titles || report.skipped).join(", ")}` })
     : null;
   return [list, skipped];
 }
