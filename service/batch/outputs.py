@@ -8,11 +8,16 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from ..profile import load_profile
 from .store import RESULTS, THUMBS, latest_records, read_records
 
 MAX_CARDS = 5000  # report.html stays usable in a browser; every photo is in results.csv
-_GROUPS = [("reject", "Odrzuć / Reject"), ("review", "Do sprawdzenia / Review"), ("accept", "Akceptuj / Accept"),
-           ("error", "Nie do odczytania / Unreadable"), ("duplicate", "Duplikaty / Duplicates")]
+_WORDS = load_profile().verdict_words  # the verdict words of rules/messages.toml: one place for every output
+_GROUPS = [
+    *((v, f"{_WORDS[v]['pl']} / {_WORDS[v]['en']}") for v in ("reject", "review", "accept")),
+    ("error", "Nie do odczytania / Unreadable"),
+    ("duplicate", "Duplikaty / Duplicates"),
+]
 
 
 def group_of(record: dict) -> str:
