@@ -56,6 +56,8 @@ class FileLimits:
     min_side: int
     max_aspect: float
     max_scans: int
+    max_zip_entry_bytes: int  # batch archives: an entry larger is refused unread
+    max_zip_ratio: float  # batch archives: an entry compressed more than this is refused unread
 
 
 @dataclass(frozen=True)

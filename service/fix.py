@@ -74,9 +74,12 @@ def fix_analysis(
     clock.lap("source")  # the source analysis, when `fix` ran it; ~0 when the caller had it
     broken_each: list[list[str]] = []
     first: Report | None = None  # the first crop's report, for the hints when every crop breaks a rule
+    decoded = analysis.decoded  # a finer decode, once made, serves every later crop
     for attempt, cut in enumerate(plan.cuts, 1):
         try:
-            encoded, decoded_scale = _encode(analysis, plan, cut, clock)
+            decoded = _fine_enough(analysis, decoded, plan.size[1] / cut.crop.height, clock)
+            encoded = _encode(analysis, decoded, plan, cut, clock)
+            decoded_scale = decoded.scale
         except SizeTargetError as exc:
             text = message(profile, "file.size", "high", lang, "file_bytes", exc.floor_bytes, exc.target)
             return _not_fixed(source, [Reason(id="file.size", message=text, detail=f"quality floor {exc.floor}")], plan)
@@ -99,21 +102,26 @@ def fix_analysis(
     return _not_fixed(source, reasons, plan, attempts=len(broken_each))
 
 
-def _encode(analysis: Analysis, plan: FixPlan, cut: Cut, clock: Clock) -> tuple[Encoded, float]:
-    """Cut, level, resample and encode one crop of the plan."""
+def _fine_enough(analysis: Analysis, decoded: decode.DecodedImage, k: float, clock: Clock) -> decode.DecodedImage:
+    """`decoded`, or the photo decoded again when a crop needs more pixels per source pixel (`k`)."""
+    if decoded.scale >= min(k, 1.0):
+        return decoded
+    finer = decode.decode_rgb(analysis.photo, math.ceil(analysis.photo.height * min(k, 1.0)))
+    clock.lap("decode")
+    return finer
+
+
+def _encode(analysis: Analysis, decoded: decode.DecodedImage, plan: FixPlan, cut: Cut, clock: Clock) -> Encoded:
+    """Cut, level, resample and encode one crop of the plan from `decoded`."""
     out_w, out_h = plan.size
     k = out_h / cut.crop.height
-    decoded = analysis.decoded
-    if decoded.scale < min(k, 1.0):
-        decoded = decode.decode_rgb(analysis.photo, math.ceil(analysis.photo.height * min(k, 1.0)))
-        clock.lap("decode")
     matrix = crop_transform(cut.crop, cut.centre, cut.angle, k)
     pixels = render(decoded.rgb, decoded.scale, matrix, (out_w, out_h), plan.padding)
     clock.lap("render")
     output = analysis.profile.output
     encoded = fit_to_size(pixels, plan.target_bytes, output.quality_floor, output.max_quality, output.dpi)
     clock.lap("encode")
-    return encoded, decoded.scale
+    return encoded
 
 
 def _written(fixed: Analysis, lang, file, plan: FixPlan, cut: Cut, encoded: Encoded, decoded_scale: float,

@@ -175,6 +175,8 @@ class _FileSection(_Section):
     min_side: PositiveInt
     max_aspect: Annotated[float, Field(ge=1)]
     max_scans: PositiveInt
+    max_zip_entry_bytes: PositiveInt
+    max_zip_ratio: Annotated[float, Field(ge=1)]
 
 
 class _OutputSection(_Section):

@@ -107,15 +107,22 @@ def _exif_ifd(rng: random.Random) -> bytes:
     entries = []
     for tag in (0x0112, 0x011A, 0x011B, 0x0128):
         kind = rng.choice(list(values))
-        entries.append((tag, kind, rng.choice(values[kind])))
-    count = len(entries)
-    data_at = 8 + 2 + 12 * count + 4
-    ifd, blobs = struct.pack("<H", count), b""
-    for tag, kind, value in entries:
+        value = rng.choice(values[kind])
+        entries.append((tag, kind, value, 1 if len(value) <= 4 else rng.choice([1, 1, 1, 1000])))  # 1000: a lying count
+    return tiff_ifd(entries)
+
+
+def tiff_ifd(entries: list[tuple[int, int, bytes, int]]) -> bytes:
+    """A little-endian TIFF block with one IFD, written by hand (Pillow refuses to write hostile
+    values): entries of (tag, TIFF type, value, count); a value of up to 4 bytes is stored inline,
+    a longer one after the IFD."""
+    data_at = 8 + 2 + 12 * len(entries) + 4
+    ifd, blobs = struct.pack("<H", len(entries)), b""
+    for tag, kind, value, count in entries:
         if len(value) <= 4:
-            ifd += struct.pack("<HHI", tag, kind, 1) + value.ljust(4, b"\x00")
+            ifd += struct.pack("<HHI", tag, kind, count) + value.ljust(4, b"\x00")
         else:
-            ifd += struct.pack("<HHII", tag, kind, rng.choice([1, 1, 1, 1000]), data_at + len(blobs))
+            ifd += struct.pack("<HHII", tag, kind, count, data_at + len(blobs))
             blobs += value
     return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + blobs
 

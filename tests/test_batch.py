@@ -24,7 +24,11 @@ from service.batch.store import ResultStore, read_records
 
 from service import check
 
+from service.profile import load_profile
+
 from .conftest import SHARED, jpeg_bytes
+
+PROFILE_LIMITS = load_profile().file_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,7 +170,7 @@ def test_zip_and_manifest_sources_with_safe_names(tmp_path, astronaut):
     manifest = tmp_path / "list.txt"
     (tmp_path / "p.jpg").write_bytes(jpeg_bytes(astronaut[:, ::-1]))
     manifest.write_text("# legacy photos\np.jpg\nmissing.jpg\n")
-    items = list(iter_items([str(archive), str(manifest)]))
+    items = list(iter_items([str(archive), str(manifest)], PROFILE_LIMITS))
     assert [i.path for i in items] == ["old.zip/2019/ania.jpg", "old.zip/../../evil.jpg", "list.txt/p.jpg", "list.txt/missing.jpg"]
     assert items[1].relative == "old.zip/evil.jpg"
     assert safe_relative("/abs/../x\\y.jpg") == "abs/x/y.jpg"
@@ -197,7 +201,7 @@ def test_a_photo_that_kills_its_worker_is_recorded_and_the_batch_goes_on(tmp_pat
         (folder / f"{i}.jpg").write_bytes(data)
     store = ResultStore(tmp_path / "out", {"test": "settings"})
     processed = asyncio.run(
-        _run(iter_items([str(folder)]), store, FlakyEngine(), "e-legitymacja", "en", False, Progress(3, io.StringIO()))
+        _run(iter_items([str(folder)], PROFILE_LIMITS), store, FlakyEngine(), "e-legitymacja", "en", False, Progress(3, io.StringIO()))
     )
     store.close()
     records = {r["path"]: r for r in read_records(tmp_path / "out" / "results.jsonl")}
@@ -310,8 +314,7 @@ def test_a_file_name_that_is_not_utf8_is_recorded_losslessly_and_the_batch_goes_
 
 
 def test_zip_entries_are_capped_before_reading_and_same_names_kept_apart(tmp_path, astronaut):
-    from service.batch.sources import MAX_ENTRY_BYTES
-
+    MAX_ENTRY_BYTES = PROFILE_LIMITS.max_zip_entry_bytes
     archive = tmp_path / "old.zip"
     photo, other = jpeg_bytes(astronaut), jpeg_bytes(np.ascontiguousarray(astronaut[:, ::-1]))
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:

@@ -14,6 +14,7 @@ from service.errors import ErrorCode, PhotoError
 from service.profile import load_profile
 
 from .conftest import jpeg_bytes
+from .mutants import tiff_ifd
 
 LIMIT = load_profile().file_limits
 
@@ -155,18 +156,8 @@ def test_a_jpeg_with_thousands_of_scans_is_refused_before_decoding():
 
 
 def _exif(*entries: tuple[int, int, bytes]) -> bytes:
-    """A little-endian EXIF block written by hand (Pillow refuses to write such values):
-    entries of (tag, TIFF type, value: 8 bytes stored after the IFD, or up to 4 inline)."""
-    count = len(entries)
-    data_at = 8 + 2 + 12 * count + 4
-    ifd, blobs = struct.pack("<H", count), b""
-    for tag, kind, value in entries:
-        if len(value) <= 4:
-            ifd += struct.pack("<HHI", tag, kind, 1) + value.ljust(4, b"\x00")
-        else:
-            ifd += struct.pack("<HHII", tag, kind, 1, data_at + len(blobs))
-            blobs += value
-    return b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + blobs
+    """An EXIF block (for a JPEG's APP1) of (tag, TIFF type, value) entries, each of count 1."""
+    return b"Exif\x00\x00" + tiff_ifd([(tag, kind, value, 1) for tag, kind, value in entries])
 
 
 SHORT, RATIONAL, DOUBLE = 3, 5, 12

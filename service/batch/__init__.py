@@ -15,6 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..paths import RULES_DIR
+from ..profile import load_profile
 from ..workers import JobFailed
 from .engines import LocalEngine, RayEngine
 from .outputs import write_outputs
@@ -64,7 +65,8 @@ def run_batch(
     started = time.perf_counter()
     progress = Progress(total, progress_stream)
     try:
-        processed = asyncio.run(_run(iter_items(sources), store, runner, profile, lang, fix, progress, child))
+        items = iter_items(sources, load_profile(profile).file_limits)
+        processed = asyncio.run(_run(items, store, runner, profile, lang, fix, progress, child))
     finally:
         store.close()
         progress.finish()

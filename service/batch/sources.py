@@ -4,8 +4,8 @@ Every file found is an item, including ones that are not photos: those are repor
 engine as unreadable, never silently skipped. Names are kept losslessly: bytes that are not
 UTF-8 (a legacy Windows or Mac archive copied to Linux) are written `\xNN`, and a backslash
 `\\`, so no two files share a name in the results. A zip archive is read in one pass; an
-entry larger than `MAX_ENTRY_BYTES`, or compressed more than `MAX_ENTRY_RATIO` times (no
-photo compresses so; a zip bomb does), is refused unread, and entries stored under the same
+entry larger than the profile's `max_zip_entry_bytes`, or compressed more than its
+`max_zip_ratio` times (no photo compresses so; a zip bomb does), is refused unread, and entries stored under the same
 name are kept apart (`name#2`).
 """
 
@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a zip entry larger is not a photo: a 50 MP phone JPEG is 10-25 MB
-MAX_ENTRY_RATIO = 100  # uncompressed / compressed size of a zip entry: JPEGs barely compress, PNGs 2-5 times
-
+from ..decode import FileLimits
 
 class ItemError(OSError):
     """An item that cannot be read, with a stable code for the results."""
@@ -55,10 +53,14 @@ def source_kind(source: str) -> str:
     raise SourceError(f"{source}: {reason}")
 
 
-def iter_items(sources: list[str]) -> Iterator[Item]:
-    readers = {"folder": _folder, "zip": _zip, "manifest": _manifest}
+def iter_items(sources: list[str], limits: FileLimits) -> Iterator[Item]:
+    """`limits`: the profile's file limits (zip entries are capped by them before reading)."""
     for source, label in zip(sources, _labels(sources), strict=True):
-        yield from readers[source_kind(source)](Path(source), label)
+        kind, path = source_kind(source), Path(source)
+        if kind == "zip":
+            yield from _zip(path, label, limits)
+        else:
+            yield from (_folder if kind == "folder" else _manifest)(path, label)
 
 
 def count_items(sources: list[str]) -> int:
@@ -114,7 +116,7 @@ def _folder(root: Path, label: str) -> Iterator[Item]:
             yield _item(_join(label, full.relative_to(root).as_posix()), full.read_bytes)
 
 
-def _zip(archive_path: Path, label: str) -> Iterator[Item]:
+def _zip(archive_path: Path, label: str, limits: FileLimits) -> Iterator[Item]:
     """One pass over one open archive: each item is read before the next is listed."""
     seen: dict[str, int] = {}
     with zipfile.ZipFile(archive_path) as archive:
@@ -126,23 +128,24 @@ def _zip(archive_path: Path, label: str) -> Iterator[Item]:
             if seen[name] > 1:  # the same name stored twice: both are reported, apart
                 stem, dot, suffix = name.rpartition(".")
                 name = f"{stem}#{seen[info.filename]}.{suffix}" if dot else f"{name}#{seen[info.filename]}"
-            yield _item(_join(label, name), lambda info=info: _read_entry(archive, info))
+            yield _item(_join(label, name), lambda info=info: _read_entry(archive, info, limits))
 
 
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: FileLimits) -> bytes:
     """The entry's bytes, refused before reading when its header promises more than a photo
     holds, and cut off when the data holds more than the header said."""
-    too_large = ItemError("too_large", f"The archive entry is larger than {MAX_ENTRY_BYTES // 1_048_576} MB.")
-    if info.file_size > MAX_ENTRY_BYTES:
+    cap = limits.max_zip_entry_bytes
+    too_large = ItemError("too_large", f"The archive entry is larger than {cap // 1_048_576} MB.")
+    if info.file_size > cap:
         raise too_large
-    if info.file_size > MAX_ENTRY_RATIO * max(info.compress_size, 1) and info.file_size > 1_048_576:
+    if info.file_size > limits.max_zip_ratio * max(info.compress_size, 1) and info.file_size > 1_048_576:
         raise ItemError("zip_bomb", f"The archive entry is compressed {info.file_size // max(info.compress_size, 1)} times; no photo is.")
     try:
         with archive.open(info) as entry:
-            data = entry.read(MAX_ENTRY_BYTES + 1)
+            data = entry.read(cap + 1)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
         raise ItemError("unreadable_file", f"The archive entry cannot be read ({type(exc).__name__}).") from None
-    if len(data) > MAX_ENTRY_BYTES:
+    if len(data) > cap:
         raise too_large
     return data
 
