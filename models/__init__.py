@@ -1,0 +1,1 @@
+"""The model files as package data: installed as `service.models` (see service/paths.py and README.md here)."""
