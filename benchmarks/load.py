@@ -32,7 +32,7 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from service.api.live import live_server  # noqa: E402
+from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IDPHOTO_SHARED_PHOTOS", ROOT.parent / "shared" / "photos"))

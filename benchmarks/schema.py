@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service.api.live import live_server  # noqa: E402
+from tests.live import live_server
 
 
 def main() -> int:

@@ -5,20 +5,27 @@ Each worker process loads the models once and serves jobs over a pipe. The pool 
 bounded number of jobs waiting (beyond it callers get `Busy`, which the API turns into 503
 with Retry-After), gives each job a time limit, and replaces a worker that crashes or hangs:
 that job fails with `JobFailed`, every other job goes on.
+
+What a job does is looked up by its kind in the `JOBS` table of a module imported in the worker:
+`service.jobs` (the engine's jobs), or the module named by IDPHOTO_ENGINE_JOBS, which the
+tests point at their own table (the engine's jobs plus a native crash, a hang and an engine
+bug), so the shipped workers carry no test behaviour.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import os
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 log = logging.getLogger("idphoto.engine")
+JOBS_MODULE = "service.jobs"
+JOBS_ENV = "IDPHOTO_ENGINE_JOBS"  # another module with a `JOBS` table: for tests only
 
 
 class Busy(Exception):
@@ -36,7 +43,7 @@ class JobFailed(Exception):
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "check", "fix" or "compare"
+    kind: str  # a key of the workers' JOBS table: "check", "fix", "compare", "overlay", "batch"
     args: dict[str, Any]
 
 
@@ -57,17 +64,13 @@ def prepare_engine_process() -> None:
     load_models()
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, jobs_module: str) -> None:
     """Runs in the worker process: load the engine, then answer jobs until the pipe closes."""
     prepare_engine_process()
-    from .batch.work import process_photo
-    from .compare import compare
     from .errors import PhotoError
-    from .fix import fix
     from .fixplan import FixOptionError
-    from .pipeline import analyse, check, report_for
-    from .web.overlay import draw_overlay
 
+    jobs = importlib.import_module(jobs_module).JOBS
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -75,39 +78,9 @@ def _worker_main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            if job.kind == "check":
-                result: Any = check(**job.args).model_dump(mode="json")
-            elif job.kind == "fix":
-                fixed = fix(**job.args)
-                result = {"jpeg": fixed.jpeg, "report": fixed.report.model_dump(mode="json")}
-            elif job.kind == "compare":
-                a = job.args
-                child = a.get("child", False)  # the same student in both photos
-                reports = [check(a[side], a["profile"], a["lang"], child=child) for side in ("current", "new")]
-                result = compare(*reports, lang=a["lang"]).model_dump(mode="json")
-            elif job.kind == "batch":
-                result = process_photo(**job.args)
-            elif job.kind == "overlay":  # the report, and the photo with what the engine saw drawn on it
-                a = job.args
-                child = a.get("child", False)
-                try:
-                    analysis = analyse(a["data"], a["profile"], child)
-                except PhotoError:
-                    report, image = check(a["data"], a["profile"], a["lang"], child=child), None
-                else:  # one decode serves the report and the drawing
-                    report = report_for(analysis, a["lang"])
-                    image = draw_overlay(analysis.decoded, report)
-                result = {"jpeg": image, "report": report.model_dump(mode="json")}
-            elif job.kind == "sleep":  # used by the tests to hold a worker
-                time.sleep(job.args["seconds"])
-                result = None
-            elif job.kind == "crash":  # used by the tests: a native crash in the engine
-                os._exit(70)
-            elif job.kind == "raise":  # used by the tests: an engine bug on one photo
-                raise RuntimeError("engine bug")
-            else:
+            if job.kind not in jobs:
                 raise ValueError(f"unknown job {job.kind!r}")
-            conn.send(("ok", result))
+            conn.send(("ok", jobs[job.kind](job.args)))
         except PhotoError as exc:
             conn.send(("photo_error", {"code": str(exc.code), "message": exc.message}))
         except FixOptionError as exc:  # options the caller should have had refused before the upload
@@ -127,14 +100,19 @@ class _Worker:
 
     def start(self, ready_timeout: float) -> None:
         parent, child = self._context.Pipe()
-        self.process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
+        jobs_module = os.environ.get(JOBS_ENV) or JOBS_MODULE
+        self.process = self._context.Process(target=_worker_main, args=(child, jobs_module), daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
         if not parent.poll(ready_timeout):
             self.stop()
             raise RuntimeError("engine worker did not start in time")
-        parent.recv()
+        try:
+            parent.recv()
+        except EOFError:  # it died while loading (the models, the jobs module): say so at once
+            self.stop()
+            raise RuntimeError(f"engine worker exited while starting (exit code {self.process.exitcode})") from None
 
     def run(self, job: Job, timeout: float) -> tuple[str, Any]:
         assert self.conn is not None

@@ -46,6 +46,62 @@ def test_check_accepts_multipart_and_raw_jpeg(client, portrait_jpeg):
     assert multipart.json()["faces"] == 1 and multipart.json()["checks"][0]["message"]
 
 
+def test_a_raw_octet_stream_body_is_read_by_its_magic_bytes(client, portrait_jpeg, astronaut):
+    octet = {"Content-Type": "application/octet-stream"}
+    as_octets = client.post("/v1/check?lang=en", content=portrait_jpeg, headers=octet)
+    as_jpeg = client.post("/v1/check?lang=en", content=portrait_jpeg, headers={"Content-Type": "image/jpeg"})
+    assert as_octets.status_code == 200 and as_octets.json()["verdict"] == as_jpeg.json()["verdict"]
+    png = io.BytesIO()
+    Image.fromarray(astronaut).save(png, "PNG")
+    report = client.post("/v1/check?lang=en", content=png.getvalue(), headers=octet).json()
+    assert report["image"]["format"] == "PNG" and report["faces"] == 1  # a PNG, whatever the header said
+    _problem(client.post("/v1/check", content=b"%PDF-1.4 not a photo", headers=octet), 422, "not_an_image")
+    overlay = client.post("/v1/overlay", content=portrait_jpeg, headers=octet)
+    assert overlay.status_code == 200 and overlay.headers["content-type"] == "image/jpeg"
+
+
+def test_problem_details_speak_the_requests_language(client):
+    raw = {"content": b"\xff\xd8\xff\xe0" + b"\x00" * 40}
+    polish = _problem(client.post("/v1/check", **raw, headers={"Content-Type": "image/jpeg"}), 422, "truncated")
+    english = _problem(client.post("/v1/check?lang=en", **raw, headers={"Content-Type": "image/jpeg"}), 422, "truncated")
+    by_header = client.post("/v1/check", **raw, headers={"Content-Type": "image/jpeg", "Accept-Language": "en-GB,en;q=0.9,pl;q=0.5"})
+    assert polish["detail"].startswith("Plik jest uszkodzony") and english["detail"].startswith("The file is damaged")
+    assert _problem(by_header, 422, "truncated")["detail"] == english["detail"]
+    query_wins = client.post("/v1/check?lang=pl", **raw, headers={"Content-Type": "image/jpeg", "Accept-Language": "en"})
+    assert _problem(query_wins, 422, "truncated")["detail"] == polish["detail"]
+    # refused before any route runs (no photo read, a bad parameter): still in the caller's language
+    wrong_type = {"content": b"x", "headers": {"Content-Type": "text/plain", "Accept-Language": "pl-PL"}}
+    assert "Prosimy przesłać zdjęcie jako multipart/form-data" in _problem(client.post("/v1/check", **wrong_type), 415, "unsupported_media_type")["detail"]
+    bad_lang = client.post("/v1/check?lang=de", content=b"x", headers={"Content-Type": "image/jpeg", "Accept-Language": "en"})
+    body = _problem(bad_lang, 422, "invalid_request")
+    assert body["detail"] == "Invalid request parameters: lang." and body["invalid_params"][0]["name"] == "lang"
+    assert _problem(client.get("/v1/nothing", headers={"Accept-Language": "de, en;q=0.1"}), 404, "not_found")["detail"].startswith("There is")
+    assert _problem(client.get("/v1/nothing"), 404, "not_found")["detail"].startswith("Pod tym adresem")
+
+
+def test_a_profiles_limits_appear_in_the_problem_texts(client):
+    """The numbers in a detail are the profile's, written the way the language writes them."""
+    import struct
+    import zlib
+
+    from service.profile import load_profile
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    def png_header(width, height):  # only the header counts: it is refused before any pixel is decoded
+        ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        return b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+
+    limits = load_profile().file_limits
+    thin = png_header(limits.max_side + 1, 100)
+    pl = _problem(client.post("/v1/check", content=thin, headers={"Content-Type": "image/png"}), 422, "bad_dimensions")["detail"]
+    en = _problem(client.post("/v1/check?lang=en", content=thin, headers={"Content-Type": "image/png"}), 422, "bad_dimensions")["detail"]
+    thousands, rest = divmod(limits.max_side, 1000)
+    assert f"{thousands}\u00a0{rest:03d} px" in pl and f"{thousands},{rest:03d} px" in en
+    assert f"od {limits.min_side} do" in pl
+
+
 def test_fix_answers_the_jpeg_with_score_headers_or_json(client, clean_portrait):
     portrait_jpeg = clean_portrait
     response = client.post("/v1/fix?max_kb=60", files={"photo": ("x.jpg", portrait_jpeg, "image/jpeg")})
@@ -183,27 +239,36 @@ def test_bearer_token_and_cors_when_configured(portrait_jpeg):
         assert c.get("/healthz").status_code == 200  # probes stay open
 
 
-def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg):
+def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg, monkeypatch):
+    """The workers serve tests/jobs.py's table here: a real native crash (os.abort), a hang and
+    an engine bug, beside the engine's own jobs."""
+    import signal
+
+    monkeypatch.setenv("IDPHOTO_ENGINE_JOBS", "tests.jobs")
+    photo = {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}
+
     async def scenario():
         pool = EnginePool(workers=1, max_waiting=1, job_timeout=2)
         await pool.start()
         try:
+            (before,) = pool._workers
             with pytest.raises(JobFailed) as crashed:
                 await pool.run(Job("crash", {}))
-            assert crashed.value.code == "processing_failed"
-            status, report = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
-            assert status == "ok" and report["faces"] == 1
+            assert crashed.value.code == "processing_failed" and crashed.value.worker_lost
+            assert before.process.exitcode == -signal.SIGABRT  # it really died of the abort
+            status, report = await pool.run(Job("check", photo))
+            assert status == "ok" and report["faces"] == 1 and pool._workers[0] is not before
 
             with pytest.raises(JobFailed) as bug:  # an exception in the engine: reported, worker kept
                 await pool.run(Job("raise", {}))
             assert bug.value.code == "processing_failed" and not bug.value.worker_lost
-            status, _ = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
+            status, _ = await pool.run(Job("check", photo))
             assert status == "ok"
 
             with pytest.raises(JobFailed) as hung:
                 await pool.run(Job("sleep", {"seconds": 30}))
             assert hung.value.code == "processing_timeout"
-            status, report = await pool.run(Job("check", {"data": portrait_jpeg, "profile": "e-legitymacja", "lang": "en"}))
+            status, report = await pool.run(Job("check", photo))
             assert status == "ok"
 
             # bounded admission: one running + one waiting, the third is refused at once
@@ -217,6 +282,14 @@ def test_a_crash_or_hang_on_one_photo_does_not_take_others_down(portrait_jpeg):
             await pool.stop()
 
     asyncio.run(scenario())
+
+
+def test_the_shipped_workers_know_only_the_engines_jobs():
+    """crash, sleep and raise were job kinds of service/workers.py itself."""
+    from service import jobs, workers
+
+    assert set(jobs.JOBS) == {"check", "fix", "compare", "overlay", "batch"}
+    assert workers.JOBS_MODULE == "service.jobs"
 
 
 def _exif_rotated(rgb: np.ndarray) -> bytes:
@@ -419,3 +492,46 @@ def test_a_change_request_gets_a_decision_not_only_a_preference(client, astronau
     both = {"current": ("a.jpg", jpeg_bytes(astronaut), "image/jpeg"), "new": ("b.jpg", b"not a photo", "image/jpeg")}
     body = client.post("/v1/compare?lang=en", files=both).json()
     assert body["decision"] == "reject_request" and body["decision_reason"].startswith("The new photo cannot be read.")
+
+
+def test_profiles_list_each_profiles_title_and_upload_limits_from_its_rules(client):
+    from service.profile import DEFAULT_PROFILE, load_profile
+
+    body = client.get("/v1/profiles").json()
+    assert [p["id"] for p in body["profiles"]] == available_profiles()
+    assert body["max_upload_bytes"] == client.app.state.settings.max_upload_bytes
+    assert body["accepted_media_types"][0] == "image/jpeg" and "image/png" in body["accepted_media_types"]
+    for info in body["profiles"]:
+        profile = load_profile(info["id"])
+        out = profile.output
+        assert (info["max_bytes"], info["min_width_px"], info["min_height_px"]) == (out.max_bytes, out.width, out.height)
+        assert info["output"] == {"media_type": "image/jpeg", "width_px": out.width, "height_px": out.height, "dpi": out.dpi, "max_bytes": out.max_bytes}
+        assert info["title"]["pl"] and info["title"]["en"] and info["title"]["pl"] != info["title"]["en"]
+        assert info["default"] == (info["id"] == DEFAULT_PROFILE)
+    smaller = next(p for p in body["profiles"] if p["id"] == "register-1mb")
+    assert smaller["max_bytes"] < next(p for p in body["profiles"] if p["default"])["max_bytes"]  # read per profile
+
+
+def test_settings_come_from_idphoto_variables(monkeypatch):
+    from service.profile import load_profile
+
+    monkeypatch.setenv("IDPHOTO_WORKERS", "3")
+    monkeypatch.setenv("IDPHOTO_JOB_TIMEOUT", "12.5")
+    monkeypatch.setenv("IDPHOTO_CORS_ORIGINS", "https://a.example, https://b.example,")
+    monkeypatch.setenv("IDPHOTO_API_TOKEN", "")
+    settings = Settings()
+    assert (settings.workers, settings.job_timeout, settings.api_token) == (3, 12.5, None)
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.max_upload_bytes == load_profile().output.max_bytes + 1_048_576  # 0: from the profile
+    assert settings.body_budget == (3 + 16) * settings.max_upload_bytes
+    assert Settings(workers=1).workers == 1  # arguments win over the environment
+
+
+@pytest.mark.parametrize(("name", "value"), [("IDPHOTO_WORKERS", "two"), ("IDPHOTO_WORKERS", "0"), ("IDPHOTO_JOB_TIMEOUT", "-1"), ("IDPHOTO_MAX_WAITING", "1.5")])
+def test_an_invalid_setting_stops_the_server_naming_the_variable(monkeypatch, name, value):
+    from service.api import SettingsError
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        Settings()
+    assert f"{name}={value!r}" in str(refused.value)

@@ -1,5 +1,5 @@
-"""Property test of the HTTP API: whatever the body, content type or parameters, no 5xx,
-and every error is a problem document."""
+"""Property test of the HTTP API: whatever the body, content type, language or parameters, no
+5xx, and every error is a problem document with a documented code and a detail."""
 
 import io
 
@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.api import Settings, create_app
+from service.api.problems import ProblemCode
 
 from .conftest import jpeg_bytes
 
@@ -73,8 +74,10 @@ def test_no_input_makes_the_api_fail_with_5xx(client, real_jpeg, data, endpoint,
         content, ctype = _multipart({"file": body}), "multipart/form-data; boundary=hypothesisboundary"
     else:
         content, ctype = body, data.draw(header_text)
-    response = client.post(endpoint, params=query, content=content, headers={"Content-Type": ctype})
+    language = data.draw(st.one_of(st.sampled_from(["pl", "en-GB,en;q=0.8", "de, en;q=0.1", ""]), header_text))
+    response = client.post(endpoint, params=query, content=content, headers={"Content-Type": ctype, "Accept-Language": language})
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["code"]
+        problem = response.json()
+        assert ProblemCode(problem["code"]) and problem["detail"].strip()

@@ -9,10 +9,15 @@ from __future__ import annotations
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from ..decode import _MAGIC
 from .problems import Problem
 
 MAX_BOUNDARY = 70  # RFC 2046: a boundary is 1-70 characters
-RAW_IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp"}
+# The formats the decoder reads (its magic bytes), as media types: what an upload form may offer.
+READ_MEDIA_TYPES = tuple(dict.fromkeys(f"image/{name.lower()}" for _, name in _MAGIC))
+# A raw body is taken with any of these types: the magic bytes decide what it is, never the header
+# (application/octet-stream: a client that does not know or say what it sends).
+RAW_BODY_TYPES = (*READ_MEDIA_TYPES, "image/jpg", "image/pjpeg", "application/octet-stream")
 
 
 class BodyBudget:
@@ -27,7 +32,7 @@ class BodyBudget:
 
     def take(self, request: Request, n: int) -> None:
         if self.held + n > self.limit:
-            raise Problem(503, "busy", "Too many uploads in progress; retry shortly.", {"Retry-After": "2"})
+            raise Problem(503, "busy", {"Retry-After": "2"})
         self.held += n
         request.state.held_bytes = getattr(request.state, "held_bytes", 0) + n
 
@@ -40,7 +45,7 @@ async def read_body(request: Request, limit: int, budget: BodyBudget | None = No
     """The whole body, or 413 as soon as it is known to exceed `limit` (before reading it all)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+        raise Problem(413, "too_large", limit_mb=limit / 1_048_576)
     known = declared is not None and declared.isdigit()
     if budget is not None and known:
         budget.take(request, int(declared))
@@ -48,7 +53,7 @@ async def read_body(request: Request, limit: int, budget: BodyBudget | None = No
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Problem(413, "too_large", f"The upload is larger than {limit // 1_048_576} MB.")
+            raise Problem(413, "too_large", limit_mb=limit / 1_048_576)
         if budget is not None and not known:
             budget.take(request, len(chunk))
         chunks.append(chunk)
@@ -58,22 +63,22 @@ async def read_body(request: Request, limit: int, budget: BodyBudget | None = No
 async def read_photos(
     request: Request, limit: int, fields: tuple[str, ...], budget: BodyBudget | None = None
 ) -> dict[str, bytes]:
-    """The named photos, from multipart/form-data fields or (for one field) a raw image body."""
+    """The named photos, from multipart/form-data fields or (for one field) a raw body."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     content_type = content_type.decode("latin-1").lower()
     if content_type == "multipart/form-data":
         boundary = options.get(b"boundary")
         if not boundary or len(boundary) > MAX_BOUNDARY:
-            raise Problem(400, "bad_multipart", f"The multipart boundary must be 1-{MAX_BOUNDARY} characters (RFC 2046).")
+            raise Problem(400, "bad_multipart", max_boundary=MAX_BOUNDARY)
         parts = parse_multipart(await read_body(request, limit, budget), boundary)
         missing = [name for name in fields if name not in parts]
         if missing:
-            raise Problem(422, "missing_photo", f"Missing form field(s): {', '.join(missing)}.")
+            raise Problem(422, "missing_photo", fields=", ".join(missing))
         return {name: parts[name] for name in fields}
-    if content_type in RAW_IMAGE_TYPES and len(fields) == 1:
+    if content_type in RAW_BODY_TYPES and len(fields) == 1:
         return {fields[0]: await read_body(request, limit, budget)}
-    accepted = "multipart/form-data" + ("" if len(fields) > 1 else " or image/jpeg")
-    raise Problem(415, "unsupported_media_type", f"Send the photo as {accepted}, not {content_type or 'nothing'}.")
+    accepted = ("multipart/form-data",) if len(fields) > 1 else ("multipart/form-data", *READ_MEDIA_TYPES, "application/octet-stream")
+    raise Problem(415, "unsupported_media_type", accepted=", ".join(accepted), received=content_type[:100] or "—")
 
 
 def parse_multipart(body: bytes, boundary: bytes) -> dict[str, bytes]:
@@ -115,6 +120,6 @@ def parse_multipart(body: bytes, boundary: bytes) -> dict[str, bytes]:
         parser = MultipartParser(boundary, callbacks)
         parser.write(body)
         parser.finalize()
-    except Exception as exc:  # python-multipart raises its own error types for malformed input
-        raise Problem(400, "bad_multipart", f"The multipart body is malformed ({type(exc).__name__}).") from None
+    except Exception:  # python-multipart raises its own error types for malformed input
+        raise Problem(400, "bad_multipart", max_boundary=MAX_BOUNDARY) from None
     return parts

@@ -1,4 +1,5 @@
-"""Run the real service on loopback in a child process: for the browser test and the load test."""
+"""Run the real service on loopback in a child process: for the browser tests, the contract test
+and the load and schema benchmarks (test code: never shipped in the package)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from ..paths import ROOT
+from service.paths import ROOT
 
 
 def free_port() -> int:
