@@ -13,31 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .profile import load_profile
 from .report import STATUS_RANK, VERDICT_RANK, Report
+from .words import say
 
 Side = Literal["current", "new", "equal"]
 Decision = Literal["accept_new", "reject_request", "needs_decision"]
-
-_SUMMARY = {
-    "pl": {
-        "verdict": "Lepszy werdykt: {better} ({a} zamiast {b}).",
-        "score": "Ten sam werdykt, wyższy wynik: {better} ({a} wobec {b}).",
-        "equal": "Oba zdjęcia wypadają tak samo.",
-        "unreadable": "Nie można odczytać zdjęcia: {which}.",
-        "current": "obecne",
-        "new": "nowe",
-    },
-    "en": {
-        "verdict": "Better verdict: {better} ({a} instead of {b}).",
-        "score": "Same verdict, higher score: {better} ({a} against {b}).",
-        "equal": "Both photos come out the same.",
-        "unreadable": "The photo cannot be read: {which}.",
-        "current": "current",
-        "new": "new",
-    },
-}
-
 
 class CheckComparison(BaseModel):
     id: str
@@ -59,8 +39,7 @@ class Comparison(BaseModel):
 
 
 def compare(current: Report, new: Report, lang: str = "pl") -> Comparison:
-    texts = _SUMMARY[lang]
-    preferred, summary = _preference(current, new, texts, lang)
+    preferred, summary = _preference(current, new, lang)
     decision, reason = _decision(current, new, lang)
     return Comparison(
         decision=decision, decision_reason=reason, preferred=preferred, summary=summary,
@@ -69,38 +48,36 @@ def compare(current: Report, new: Report, lang: str = "pl") -> Comparison:
 
 
 def _decision(current: Report, new: Report, lang: str) -> tuple[Decision, str]:
-    texts = load_profile(new.profile).decision_texts
     problem = new.main_problem.message if new.main_problem else ""
     if new.error is not None:
-        return "reject_request", texts["unreadable"][lang].format(reason=new.error.message).strip()
+        return "reject_request", say("decision", "unreadable", lang, reason=new.error.message).strip()
     if new.verdict == "reject":
-        return "reject_request", texts["reject_request"][lang].format(reason=problem).strip()
+        return "reject_request", say("decision", "reject_request", lang, reason=problem).strip()
     if new.verdict == "review":
-        return "needs_decision", texts["needs_review"][lang].format(reason=problem).strip()
+        return "needs_decision", say("decision", "needs_review", lang, reason=problem).strip()
     current_usable = current.error is None and current.verdict is not None
     if current_usable and (VERDICT_RANK[current.verdict], -(current.score or 0)) < (VERDICT_RANK[new.verdict], -(new.score or 0)):
-        return "needs_decision", texts["worse_than_current"][lang].format(new=new.score, current=current.score)
-    return "accept_new", texts["accept_new"][lang]
+        return "needs_decision", say("decision", "worse_than_current", lang, new=new.score, current=current.score)
+    return "accept_new", say("decision", "accept_new", lang)
 
 
-def _preference(current: Report, new: Report, texts: dict[str, str], lang: str) -> tuple[Side, str]:
+def _preference(current: Report, new: Report, lang: str) -> tuple[Side, str]:
     readable = {"current": current.error is None, "new": new.error is None}
     if not all(readable.values()):
-        unreadable = [texts[side] for side, ok in readable.items() if not ok]
+        unreadable = [say("compare", f"{side}_lower", lang) for side, ok in readable.items() if not ok]
         winner: Side = "equal" if len(unreadable) == 2 else ("new" if readable["new"] else "current")
-        return winner, texts["unreadable"].format(which=", ".join(unreadable))
+        return winner, say("compare", "unreadable", lang, which=", ".join(unreadable))
     rank_c, rank_n = VERDICT_RANK[current.verdict], VERDICT_RANK[new.verdict]
     if rank_c != rank_n:
-        better, worse = (new, current) if rank_n < rank_c else (current, new)
-        side = "new" if better is new else "current"
-        words = load_profile(new.profile).verdict_words
-        a, b = (words[r.verdict][lang].lower() for r in (better, worse))
-        return side, texts["verdict"].format(better=texts[side], a=a, b=b)
+        side: Side = "new" if rank_n < rank_c else "current"
+        better, worse = (new, current) if side == "new" else (current, new)
+        a, b = (say("verdicts", r.verdict, lang) for r in (better, worse))
+        return side, say("compare", "verdict", lang, better=say("compare", side, lang), a=a, b=b)
     if current.score != new.score:
         side = "new" if new.score > current.score else "current"
         better, worse = (new, current) if side == "new" else (current, new)
-        return side, texts["score"].format(better=texts[side], a=better.score, b=worse.score)
-    return "equal", texts["equal"]
+        return side, say("compare", "score", lang, better_lower=say("compare", f"{side}_lower", lang), a=better.score, b=worse.score)
+    return "equal", say("compare", "equal", lang)
 
 
 def _by_check(current: Report, new: Report) -> list[CheckComparison]:

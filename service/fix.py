@@ -18,7 +18,8 @@ from . import decode
 from .crop import crop_transform, render
 from .encode import Encoded, SizeTargetError, fit_to_size
 from .fixplan import Cut, FixOptions, FixPlan, plan_fix
-from .judge import broken_by_fix, message
+from .judge import broken_by_fix
+from .present import message
 from .pipeline import Analysis, Clock, analyse, report_for
 from .profile import DEFAULT_PROFILE, Profile, load_profile
 from .report import FixInfo, Reason, Report

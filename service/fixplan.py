@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 
 from .crop import CropPlan, Padding, crop_candidates, fits_frame
-from .judge import beyond_fix, message
+from .judge import beyond_fix
+from .present import message
 from .profile import Profile
 from .report import Check, FixPlanInfo, Reason
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .measure.names import SET_BY_FIX
+from .present import format_limit, format_value, message, parent_text
 from .profile import Limit, Profile, Rule
 from .report import STATUS_RANK, Check, Threshold
 
@@ -104,15 +105,11 @@ def main_problem(checks: list[Check], profile: Profile) -> Check | None:
 
 
 def parent_message(checks: list[Check], verdict: str, profile: Profile, lang: str) -> str | None:
-    """A formal message to the parent saying what to redo: the hints of the problems, the main
-    one first, between the profile's greeting and closing (rules/messages.toml, [parent]).
-    None when the photo is accepted."""
+    """The message to the parent: the problems in the order to name them (see
+    `problems_in_order`), worded by `present.parent_text`. None when the photo is accepted."""
     if verdict == "accept":
         return None
-    texts = profile.parent_texts
-    hints = "\n".join(f"– {c.message}" for c in problems_in_order(checks, profile))
-    intro = texts["intro_reject" if verdict == "reject" else "intro_review"][lang]
-    return f"{texts['greeting'][lang]}\n\n{intro}\n\n{hints}\n\n{texts['closing'][lang]}\n{texts['signature'][lang]}"
+    return parent_text(problems_in_order(checks, profile), verdict, lang)
 
 
 def beyond_fix(values: dict[str, float | None], profile: Profile) -> list[str]:
@@ -151,15 +148,6 @@ def broken_by_fix(source: dict[str, float | None], fixed: dict[str, float | None
     return broken
 
 
-def message(profile: Profile, rule_id: str, key: str, lang: str, measure: str, value, limit) -> str:
-    """The rule's text for `key` (ok, low, high, missing), with the value and limit filled in."""
-    texts = profile.messages[rule_id]
-    template = texts.get(key) or texts.get("fix") or texts.get("low") or texts.get("high")
-    return template[lang].format(
-        value=format_value(profile, measure, value, lang), limit=format_value(profile, measure, limit, lang)
-    )
-
-
 def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
     texts = profile.messages[rule.id]
     key = "ok" if outcome.status == "pass" else outcome.side or "fix"
@@ -177,39 +165,3 @@ def _check(rule: Rule, outcome: Outcome, profile: Profile, lang: str) -> Check:
         title=texts["title"][lang],
         message=message(profile, rule.id, key, lang, lim.measure, outcome.value, limit_value),
     )
-
-
-def format_value(profile: Profile, measure: str, value: float | None, lang: str = "pl") -> str:
-    """A value as people read it, per the measure's format in rules/messages.toml."""
-    if value is None:
-        return "?"
-    spec = profile.measures[measure]
-    kind = spec.get("format", "number")
-    if kind == "bool":
-        return profile.words["yes" if value >= 1 else "no"][lang]
-    if kind == "percent":
-        return f"{_number(value * 100, 1 if abs(value) < 0.1 else 0, lang)} %"
-    if kind == "bytes":
-        if value >= 1_048_576:
-            return f"{_number(value / 1_048_576, 1, lang)} MB"
-        return f"{_number(value / 1024, 0, lang)} KB"
-    return f"{_number(value, spec.get('digits', 2), lang)}{spec.get('unit', '')}"
-
-
-def format_limit(profile: Profile, lim: Limit, lang: str) -> str | None:
-    low, high = lim.pass_min, lim.pass_max
-    if profile.measures[lim.measure].get("format") == "bool":
-        return profile.words["yes"][lang]
-    if low is not None and high is not None:
-        text = format_value(profile, lim.measure, low, lang)
-        return text if low == high else f"{text} – {format_value(profile, lim.measure, high, lang)}"
-    if low is not None:
-        return f"≥ {format_value(profile, lim.measure, low, lang)}"
-    if high is not None:
-        return f"≤ {format_value(profile, lim.measure, high, lang)}"
-    return None
-
-
-def _number(value: float, digits: int, lang: str) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "pl" else text

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import decode
 from .crop import CropPlan, plan_crop
-from .errors import PhotoError
+from .errors import PhotoError, describe
 from .face import FaceAnalysis, analyse_faces, load_models
 from .fixplan import FixOptions, plan_fix
 from .judge import judge, main_problem, parent_message
@@ -95,12 +95,13 @@ def check(
     try:
         return report_for(analyse(data, profile, child), lang, file)
     except PhotoError as exc:
-        return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code=exc.code, message=exc.message))
+        message = describe(exc.code, lang, profile_name)
+        return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code=exc.code, message=message))
     except ProfileError:  # the rules are broken, not the photo: the caller must hear it
         raise
-    except Exception as exc:  # an engine bug on one photo must not stop the caller's other photos
+    except Exception:  # an engine bug on one photo must not stop the caller's other photos
         log.exception("engine error", extra={"event": "engine_error"})
-        message = f"The engine failed on this photo ({type(exc).__name__})."
+        message = describe("processing_failed", lang, profile_name)
         return Report(file=file, profile=profile_name, lang=lang, error=ErrorInfo(code="processing_failed", message=message))
 
 

@@ -20,9 +20,17 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from . import words
 from .decode import FileLimits
 from .errors import ErrorCode, PhotoError
 from .paths import RULES_DIR
@@ -119,10 +127,6 @@ class Profile:
     messages: dict[str, dict[str, Any]] = field(repr=False)
     measures: dict[str, dict[str, Any]] = field(repr=False)  # label and print format of each measurement
     words: dict[str, dict[str, str]] = field(repr=False)
-    parent_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the message to the parent
-    decision_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # a change request's decision
-    verdict_words: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # accept / review / reject
-    cli_texts: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # the command line's own words
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -301,7 +305,7 @@ def available_profiles() -> list[str]:
 def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
     """Raises PhotoError(UNKNOWN_PROFILE) for a name with no file, ProfileError for an invalid file."""
     chain = _load_chain(name, seen=())
-    texts = tomllib.loads((RULES_DIR / "messages.toml").read_text(encoding="utf-8"))
+    texts = words.texts()  # rules/messages.toml, read once for every profile and output
     merged: dict[str, Any] = {}
     for i, (link, data) in enumerate(chain):  # each file is judged with what it extends, the root first
         merged = _merge(merged, data)
@@ -313,10 +317,7 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
             if later:
                 problems.append(f"(found while loading {', '.join(repr(n) for n in reversed(later))}, which extends it)")
             raise ProfileError(link, profile_path(link), problems)
-    return replace(
-        _build(name, model, rules, texts["messages"], texts["measures"], texts["words"]), parent_texts=texts["parent"], decision_texts=texts["decision"],
-        verdict_words=texts["verdicts"], cli_texts=texts["cli"],
-    )
+    return _build(name, model, rules, texts["messages"], texts["measures"], texts["words"])
 
 
 def _load_chain(name: str, seen: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
@@ -422,7 +423,9 @@ def _rules(
 ) -> tuple[tuple[Rule, ...], list[str]]:
     """The rules with their limits resolved, and what is wrong with them: a rule without
     texts, a measurement no code produces (or without a label), a reference that leads nowhere."""
-    from .measure.names import ALL_MEASURES  # here, not at the top: service.measure imports this module
+    from .measure.names import (
+        ALL_MEASURES,  # here, not at the top: service.measure imports this module
+    )
 
     problems: list[str] = []
     rules = []

@@ -79,7 +79,8 @@ def test_folder_batch_writes_every_output_and_reports_every_file(photo_folder, t
 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count('class="card"') == 7 and "data:image/jpeg;base64," in page
-    assert '<option value="image.resolution">' in page and "http" not in page.split("<body>")[1]
+    assert '<option value="image.resolution">Resolution</option>' in page and "http" not in page.split("<body>")[1]
+    assert "<h1>idphoto – photo re-validation report</h1>" in page and "Nie do odczytania" not in page  # one language: the batch's
     assert json.loads((out / "summary.json").read_text())["last_run"]["processed"] == 6  # all but the duplicate
 
 
@@ -116,7 +117,7 @@ def test_fixed_holds_only_photos_that_pass_and_every_output_says_which(tmp_path,
     assert refused["fixed"] == "" and refused["fixed_verdict"] == "" and "image.resolution" in refused["not_fixed_because"]
     assert not (out / "fixed" / "enlarged.jpg").exists()
     assert summary["fixed"]["not_fixed_by_rule"].get("image.resolution", 0) >= 1
-    assert "Nie poprawiono / Not fixed: " in (out / "report.html").read_text(encoding="utf-8")
+    assert "Nie poprawiono: Rozdzielczość" in (out / "report.html").read_text(encoding="utf-8")  # the batch's language, titles not ids
     written = sorted(p.name for p in (out / "fixed").glob("*.jpg")) if (out / "fixed").exists() else []
     assert written == (["clean.jpg"] if clean.is_file() else [])
     for name in written:
@@ -181,6 +182,7 @@ def test_zip_and_manifest_sources_with_safe_names(tmp_path, astronaut):
 def test_a_photo_that_kills_its_worker_is_recorded_and_the_batch_goes_on(tmp_path, astronaut):
     class FlakyEngine:
         capacity = 2
+        job_timeout = 60.0
 
         async def start(self):
             pass
@@ -206,6 +208,7 @@ def test_a_photo_that_kills_its_worker_is_recorded_and_the_batch_goes_on(tmp_pat
     store.close()
     records = {r["path"]: r for r in read_records(tmp_path / "out" / "results.jsonl")}
     assert processed == 3 and records["1.jpg"]["error"]["code"] == "processing_failed"
+    assert records["1.jpg"]["error"]["message"] == "This photo could not be processed. Please try again or send another photo."  # the batch's language
     assert records["0.jpg"]["report"]["verdict"] == records["2.jpg"]["report"]["verdict"] == "accept"
 
 

@@ -1,5 +1,10 @@
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,6 +90,7 @@ def test_a_photo_that_kills_the_engine_is_an_error_for_that_photo_and_the_others
     def crash_on_boom(data, name, args):
         return Job("crash", {}) if name.endswith("boom.jpg") else real(data, name, args)
 
+    monkeypatch.setenv("IDPHOTO_ENGINE_JOBS", "tests.jobs")  # the workers know "crash" (tests/jobs.py)
     monkeypatch.setattr(cli, "_check_job", crash_on_boom)
     boom, good = tmp_path / "boom.jpg", tmp_path / "good.jpg"
     boom.write_bytes(jpeg_bytes(astronaut))
@@ -108,3 +114,151 @@ def test_rules_not_checked_are_named_by_their_titles_not_their_ids(tmp_path, cap
     code, out = _run(capsys, "check", str(photo), "--lang", "pl")
     line = next(line for line in out.splitlines() if "nie sprawdzono" in line)
     assert "Oczy" in line and "face." not in line
+
+
+# ---- manners: --version, serve's URLs, one-line errors with exit codes, --help with examples ----
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _one_line_error(captured) -> str:
+    """stderr holds exactly one line, the message, and nothing printed a traceback (capsys or a
+    finished subprocess)."""
+    err, out = (captured.err, captured.out) if hasattr(captured, "err") else (captured.stderr, captured.stdout)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err + out
+    return lines[0]
+
+
+def _unwritable_dir(tmp_path: Path) -> Path:
+    """A folder nothing may be created in: a read-only one, or for root (who may write anywhere) sysfs."""
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        return locked
+    try:
+        Path("/sys/.idphoto-probe").write_bytes(b"")
+    except OSError:
+        return Path("/sys")
+    Path("/sys/.idphoto-probe").unlink()
+    pytest.skip("no folder this user cannot write to")
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"idphoto {version('idphoto')}"
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "serve", "batch", "export"])
+def test_every_command_help_has_examples_and_exit_codes(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    examples, codes = out.index("examples:"), out.index("exit codes:")
+    assert examples < codes and f"idphoto {command} " in out[examples:codes]
+    assert "  0    " in out[codes:] and "  2    " in out[codes:]
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-5", "eighty"])
+def test_a_bad_port_is_refused_by_the_option_check_in_the_chosen_language(capsys, port):
+    for lang, words in (("pl", "od 1 do 65535"), ("en", "from 1 to 65535")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["serve", "--lang", lang, "--port", port])
+        line = _one_line_error(capsys.readouterr())
+        assert exit_info.value.code == 2 and "--port" in line and words in line
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for lang, words in (("pl", "jest już zajęty"), ("en", "is already used")):
+            run = subprocess.run(
+                [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--lang", lang],
+                cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+            )
+            line = _one_line_error(run)
+            assert run.returncode == 2 and str(port) in line and words in line
+            assert run.stdout == ""  # no URL is printed for a server that cannot start
+
+
+def test_serve_prints_the_review_page_and_docs_urls_before_serving():
+    import selectors
+    import signal
+    import time
+
+    import httpx
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1", "--lang", "en"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        waiting = selectors.DefaultSelector()
+        waiting.register(server.stdout, selectors.EVENT_READ)
+        assert waiting.select(timeout=60), "serve printed nothing"
+        line = server.stdout.readline()
+        page, docs = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/docs"
+        assert f"Review page: {page} " in line and f"API docs: {docs} " in line
+        deadline = time.monotonic() + 120
+        while True:  # the printed addresses are the ones served
+            try:
+                answers = [httpx.get(url, timeout=5) for url in (page, docs)]
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not come up"
+                time.sleep(0.2)
+        assert [a.status_code for a in answers] == [200, 200] and "swagger" in answers[1].text.lower()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+        server.stdout.close()
+        server.stderr.close()
+    assert server.returncode == 0
+
+
+def test_fix_refuses_an_output_it_cannot_write_before_reading_the_photo(tmp_path, capsys, astronaut):
+    photo = tmp_path / "in.jpg"
+    photo.write_bytes(jpeg_bytes(astronaut))
+    nowhere = tmp_path / "nonexistent" / "x.jpg"
+    cases = [
+        (nowhere, "pl", f"Folder {nowhere.parent} nie istnieje"),
+        (nowhere, "en", f"The folder {nowhere.parent} does not exist"),
+        (tmp_path, "pl", f"{tmp_path} jest folderem. Prosimy podać nazwę pliku, np. {tmp_path / 'photo.jpg'}."),
+        (_unwritable_dir(tmp_path) / "x.jpg", "en", "Cannot write"),
+    ]
+    for out, lang, words in cases:
+        assert main(["fix", str(photo), "-o", str(out), "--lang", lang]) == 2
+        captured = capsys.readouterr()
+        assert words in _one_line_error(captured) and captured.out == ""  # nothing analysed, nothing printed
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "locked") == ["in.jpg"]
+
+
+def test_batch_refuses_an_output_that_is_a_file_or_cannot_be_written(tmp_path, capsys, astronaut):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.jpg").write_bytes(jpeg_bytes(astronaut))
+    existing = tmp_path / "results.txt"
+    existing.write_text("keep me")
+    assert main(["batch", str(source), "--out", str(existing), "--workers", "1"]) == 2
+    assert f"{existing} jest plikiem" in _one_line_error(capsys.readouterr()) and existing.read_text() == "keep me"
+    unwritable = _unwritable_dir(tmp_path) / "results"
+    assert main(["batch", str(source), "--out", str(unwritable), "--workers", "1", "--lang", "en"]) == 2
+    assert "Cannot write" in _one_line_error(capsys.readouterr()) and not unwritable.exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..paths import RULES_DIR
 from ..profile import load_profile
+from ..errors import describe
 from ..workers import JobFailed
 from .engines import LocalEngine, RayEngine
 from .outputs import write_outputs
@@ -81,7 +82,7 @@ def run_batch(
         "seconds": round(elapsed, 2),
         "photos_per_second": round(processed / elapsed, 2) if elapsed > 0 else None,
     }
-    return write_outputs(out_dir, run)
+    return write_outputs(out_dir, run, lang, profile)
 
 
 async def _run(
@@ -110,7 +111,7 @@ async def _run(
                     store.remove_fixed(item.relative)
         except JobFailed as exc:  # the worker crashed or hung on this photo; it was replaced
             record["report"] = None
-            record["error"] = {"code": exc.code, "message": exc.message}
+            record["error"] = {"code": exc.code, "message": describe(exc.code, lang, profile, seconds=runner.job_timeout)}
         finally:
             slots.release()
         store.add(record, thumb)
@@ -127,9 +128,9 @@ async def _run(
                     progress.advance(skipped=True)
                     continue
                 if isinstance(exc, ItemError):
-                    error = {"code": exc.code, "message": exc.message}
+                    error = {"code": exc.code, "message": describe(exc.code, lang, profile, **exc.values)}
                 else:
-                    error = {"code": "unreadable_file", "message": f"Cannot read the file: {exc.strerror or exc}."}
+                    error = {"code": "unreadable_file", "message": describe("unreadable_file", lang, profile)}
                 store.add({"path": item.path, "sha256": None, "report": None, "error": error})
                 progress.advance()
                 continue

@@ -15,6 +15,7 @@ class LocalEngine:
 
     def __init__(self, workers: int, job_timeout: float):
         self.workers = workers
+        self.job_timeout = job_timeout
         self.capacity = 2 * workers  # photos in flight: enough to keep every worker busy
         self._pool = EnginePool(workers, max_waiting=workers, job_timeout=job_timeout)
 

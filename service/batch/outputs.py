@@ -9,15 +9,17 @@ from collections import Counter
 from pathlib import Path
 
 from ..profile import load_profile
+from ..words import plural, say
 from .store import RESULTS, THUMBS, latest_records, read_records
 
 MAX_CARDS = 5000  # report.html stays usable in a browser; every photo is in results.csv
-_WORDS = load_profile().verdict_words  # the verdict words of rules/messages.toml: one place for every output
-_GROUPS = [
-    *((v, f"{_WORDS[v]['pl']} / {_WORDS[v]['en']}") for v in ("reject", "review", "accept")),
-    ("error", "Nie do odczytania / Unreadable"),
-    ("duplicate", "Duplikaty / Duplicates"),
-]
+GROUPS = ("reject", "review", "accept", "error", "duplicate")  # the report's sections, in this order
+
+
+def _group_title(group: str, lang: str) -> str:
+    if group in ("error", "duplicate"):
+        return say("batch_report", "unreadable" if group == "error" else "duplicates", lang)
+    return say("verdicts", group, lang)
 
 
 def group_of(record: dict) -> str:
@@ -44,7 +46,8 @@ def fixed_outcome(record: dict) -> tuple[dict | None, list[str]]:
     return None, [r["id"] for r in info.get("reasons", [])]
 
 
-def write_outputs(out_dir: Path, run: dict) -> dict:
+def write_outputs(out_dir: Path, run: dict, lang: str = "pl", profile: str | None = None) -> dict:
+    """Rebuilds the three outputs from results.jsonl; report.html speaks `lang`."""
     by_group: Counter = Counter()
     failed_by_rule: Counter = Counter()
     warned_by_rule: Counter = Counter()
@@ -90,7 +93,7 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
             )
     summary = {
         "photos": sum(by_group.values()),
-        "by_verdict": {g: by_group.get(g, 0) for g, _ in _GROUPS},
+        "by_verdict": {g: by_group.get(g, 0) for g in GROUPS},
         "failed_by_rule": dict(failed_by_rule.most_common()),
         "warned_by_rule": dict(warned_by_rule.most_common()),
         "errors_by_code": dict(errors.most_common()),
@@ -101,42 +104,52 @@ def write_outputs(out_dir: Path, run: dict) -> dict:
         "last_run": run,
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_html(out_dir, summary)
+    write_html(out_dir, summary, lang, profile)
     return summary
 
 
-def write_html(out_dir: Path, summary: dict) -> None:
+def write_html(out_dir: Path, summary: dict, lang: str = "pl", profile: str | None = None) -> None:
     thumbs = {t["sha256"]: t["jpeg"] for t in read_records(out_dir / THUMBS)}
-    cards: dict[str, list[str]] = {g: [] for g, _ in _GROUPS}
+    titles = _rule_titles(profile, lang)
+    cards: dict[str, list[str]] = {g: [] for g in GROUPS}
     shown = 0
     for record in latest_records(out_dir / RESULTS):
         group = group_of(record)
         if shown >= MAX_CARDS:
             continue
-        cards[group].append(_card(record, thumbs.get(record.get("sha256"))))
+        cards[group].append(_card(record, thumbs.get(record.get("sha256")), lang, titles))
         shown += 1
-    rules = sorted(set(summary["failed_by_rule"]) | set(summary["warned_by_rule"]))
+    rules = sorted(set(summary["failed_by_rule"]) | set(summary["warned_by_rule"]), key=lambda r: titles.get(r, r))
     sections = "\n".join(
-        f'<section id="{g}"><h2>{html.escape(title)} <span class="count">({summary["by_verdict"][g]})</span></h2>'
+        f'<section id="{g}"><h2>{html.escape(_group_title(g, lang))} <span class="count">({summary["by_verdict"][g]})</span></h2>'
         f'<div class="cards">{"".join(cards[g])}</div></section>'
-        for g, title in _GROUPS
+        for g in GROUPS
         if cards[g]
     )
-    options = "".join(f'<option value="{html.escape(r)}">{html.escape(r)}</option>' for r in rules)
+    options = "".join(f'<option value="{html.escape(r)}">{html.escape(titles.get(r, r))}</option>' for r in rules)
     more = (
-        f'<p class="note">Pokazano {MAX_CARDS} z {summary["photos"]} zdjęć; wszystkie są w results.csv. '
-        f'/ Showing {MAX_CARDS} of {summary["photos"]} photos; all are in results.csv.</p>'
+        f'<p class="note">{html.escape(say("batch_report", "shown_first", lang, shown=MAX_CARDS, photos=plural(summary["photos"], "photo", lang)))}</p>'
         if summary["photos"] > MAX_CARDS
         else ""
     )
-    counts = " · ".join(f'{html.escape(t)}: {summary["by_verdict"][g]}' for g, t in _GROUPS)
-    page = _PAGE.format(counts=html.escape(counts, quote=False), options=options, sections=sections, more=more)
+    counts = " · ".join(say("batch_report", "group_count", lang, group=_group_title(g, lang), count=summary["by_verdict"][g]) for g in GROUPS)
+    page = _PAGE.format(
+        lang=lang, title=html.escape(say("batch_report", "title", lang)), counts=html.escape(counts, quote=False),
+        filter=html.escape(say("batch_report", "filter", lang)), all=html.escape(say("batch_report", "filter_all", lang)),
+        options=options, sections=sections, more=more,
+    )
     (out_dir / "report.html").write_text(page, encoding="utf-8")
 
 
-def _card(record: dict, thumb: str | None) -> str:
+def _rule_titles(profile: str | None, lang: str) -> dict[str, str]:
+    """Rule id -> its title in `lang`: people read titles, never ids."""
+    messages = load_profile(profile) if profile else load_profile()
+    return {rule.id: messages.messages[rule.id]["title"][lang] for rule in messages.rules}
+
+
+def _card(record: dict, thumb: str | None, lang: str, titles: dict[str, str]) -> str:
     report = record.get("report") or {}
-    checks = [c for c in report.get("checks", []) if c["status"] != "pass"]
+    checks = [c for c in report.get("checks", []) if c["status"] not in ("pass", "info")]
     checks.sort(key=lambda c: c["status"] != "fail")
     flagged = " ".join(c["id"] for c in checks)
     hints = "".join(
@@ -146,15 +159,14 @@ def _card(record: dict, thumb: str | None) -> str:
     if error:
         hints = f'<li class="fail">{html.escape(error["message"])}</li>'
     if "duplicate_of" in record:
-        hints = f'<li>= {html.escape(record["duplicate_of"])}</li>'
+        hints = f'<li>{html.escape(say("batch_report", "duplicate_of", lang, path=record["duplicate_of"]))}</li>'
     fixed, not_fixed = fixed_outcome(record)
     if fixed:
-        hints += (
-            f'<li class="fixed">Po poprawie / Fixed: {html.escape(fixed["verdict"])} {fixed["score"]}/100 → '
-            f'{html.escape(record["fixed_path"])}</li>'
-        )
+        text = say("batch_report", "fixed", lang, verdict=say("verdicts", fixed["verdict"], lang), score=fixed["score"], path=record["fixed_path"])
+        hints += f'<li class="fixed">{html.escape(text)}</li>'
     elif not_fixed:
-        hints += f'<li class="fail">Nie poprawiono / Not fixed: {html.escape(", ".join(not_fixed))}</li>'
+        text = say("batch_report", "not_fixed", lang, rules=", ".join(titles.get(r, r) for r in not_fixed))
+        hints += f'<li class="fail">{html.escape(text)}</li>'
     image = f'<img src="data:image/jpeg;base64,{thumb}" alt="" loading="lazy">' if thumb else '<div class="noimg">?</div>'
     score = f'<span class="score">{report["score"]}</span>' if report.get("score") is not None else ""
     return (
@@ -164,8 +176,8 @@ def _card(record: dict, thumb: str | None) -> str:
 
 
 _PAGE = """<!doctype html>
-<html lang="pl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>idphoto – raport / report</title>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>
 body{{font:15px/1.4 system-ui,sans-serif;margin:0;padding:1rem 1.5rem;color:#1a1a1a;background:#fafafa}}
 h1{{font-size:1.4rem}} h2{{font-size:1.15rem;margin-top:1.5rem}} .count{{color:#555;font-weight:normal}}
@@ -176,10 +188,10 @@ h1{{font-size:1.4rem}} h2{{font-size:1.15rem;margin-top:1.5rem}} .count{{color:#
 ul{{margin:.3rem 0 0;padding-left:1.1rem}} li.fail{{color:#a40000}} li.warn{{color:#7a5200}}
 label{{font-weight:600}} select{{font:inherit;padding:.2rem}} .hidden{{display:none}} .note{{color:#555}}
 </style></head><body>
-<h1>idphoto – raport weryfikacji / re-validation report</h1>
+<h1>{title}</h1>
 <p>{counts}</p>{more}
-<p><label for="rule">Pokaż tylko regułę / Show only rule:</label>
-<select id="rule"><option value="">wszystkie / all</option>{options}</select></p>
+<p><label for="rule">{filter}</label>
+<select id="rule"><option value="">{all}</option>{options}</select></p>
 {sections}
 <script>
 document.getElementById('rule').addEventListener('change', function (e) {{

@@ -23,10 +23,11 @@ from ..decode import FileLimits
 class ItemError(OSError):
     """An item that cannot be read, with a stable code for the results."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, **values):
         super().__init__(message)
         self.code = code
-        self.message = message
+        self.message = message  # the engine's English note, for logs
+        self.values = values  # the numbers its text in [problems] names
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,12 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: FileLim
     """The entry's bytes, refused before reading when its header promises more than a photo
     holds, and cut off when the data holds more than the header said."""
     cap = limits.max_zip_entry_bytes
-    too_large = ItemError("too_large", f"The archive entry is larger than {cap // 1_048_576} MB.")
+    too_large = ItemError("too_large", f"The archive entry is larger than {cap // 1_048_576} MB.", limit_mb=cap // 1_048_576)
     if info.file_size > cap:
         raise too_large
     if info.file_size > limits.max_zip_ratio * max(info.compress_size, 1) and info.file_size > 1_048_576:
-        raise ItemError("zip_bomb", f"The archive entry is compressed {info.file_size // max(info.compress_size, 1)} times; no photo is.")
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise ItemError("zip_bomb", f"The archive entry is compressed {ratio} times; no photo is.", ratio=ratio)
     try:
         with archive.open(info) as entry:
             data = entry.read(cap + 1)

@@ -7,6 +7,8 @@ like any other client; the overlay drawing is in `overlay.py`.
 from __future__ import annotations
 
 import html
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
 from ..profile import DEFAULT_PROFILE, available_profiles, load_profile
+from ..words import LANGS, page_words
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -29,14 +32,34 @@ PAGE_HEADERS = {
 }
 
 
+_I18N = re.compile(r'(<(\w+)\b[^>]*\bdata-i18n="(\w+)"[^>]*>)(</\2>)')
+_I18N_LABEL = re.compile(r'\bdata-i18n-label="(\w+)"')
+
+
+def page_data() -> dict:
+    """What app.js needs besides the API: its words in both languages (rules/messages.toml,
+    through service/words.py) and each profile's verdict caps (for the gauge's bands)."""
+    return {
+        "words": {lang: page_words(lang) for lang in LANGS},
+        "profiles": {name: {"caps": load_profile(name).verdict_caps} for name in available_profiles()},
+        "default_lang": "pl",
+    }
+
+
 @lru_cache(maxsize=1)
 def _index_html() -> str:
+    words = page_words("pl")["page"]
     options = []
     for name in available_profiles():
         selected = " selected" if name == DEFAULT_PROFILE else ""
         title = html.escape(load_profile(name).title or name)
         options.append(f'<option value="{html.escape(name)}"{selected}>{title}</option>')
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    page = _I18N.sub(lambda m: m[1] + html.escape(words[m[3]], quote=False) + m[4], page)  # no-script readers get Polish
+    page = _I18N_LABEL.sub(lambda m: f'{m[0]} aria-label="{html.escape(words[m[1]])}"', page)
+    # a data block, not a script: CSP's script-src does not apply, and "<" is escaped so no text can end it
+    data = json.dumps(page_data(), ensure_ascii=False).replace("<", "\\u003c")
+    page = page.replace("<!--WORDS-->", f'<script type="application/json" id="page-data">{data}</script>')
     return page.replace("<!--PROFILES-->", "\n".join(options))
 
 

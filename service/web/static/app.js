@@ -1,203 +1,60 @@
 // Review page for school ID photos: plain JavaScript, no build step, no external resources.
 // It calls the public API like any other client: /v1/check?overlay=true (the report with what
-// the engine saw drawn by the server, in one engine run), /v1/overlay (for a comparison), /v1/fix (the fixed photo, as JSON with base64) and,
-// for a change request, /v1/compare. Text from the server (hints, titles) comes in the chosen
-// language; the page's own words are below.
+// the engine saw drawn by the server, in one engine run), /v1/fix (the fixed photo, as JSON with
+// base64), and for a change request /v1/compare + /v1/overlay. Every word on the page comes from
+// rules/messages.toml: the server puts them in the page as JSON (#page-data), with each profile's
+// verdict caps; text from the API (hints, titles, reasons) already comes in the chosen language.
+// The secretary's own accept/reject marks live in this tab's memory only.
 "use strict";
 
-const TEXT = {
-  pl: {
-    pageTitle: "Przegląd zdjęć do legitymacji – idphoto",
-    skip: "Przejdź do wyników",
-    title: "Przegląd zdjęć do legitymacji",
-    modeLegend: "Co sprawdzasz?",
-    modeSingle: "Jedno zdjęcie",
-    modeCompare: "Wniosek o zmianę: obecne i nowe zdjęcie",
-    photoLabel: "Zdjęcie do sprawdzenia",
-    currentLabel: "Obecne (zaakceptowane) zdjęcie",
-    newLabel: "Nowe zdjęcie (z wniosku rodzica)",
-    dropHint: "Wybierz plik albo upuść go tutaj (JPEG, PNG lub WebP).",
-    profileLabel: "Wymagania",
-    run: "Sprawdź",
-    tokenSummary: "Token dostępu (jeśli serwer go wymaga)",
-    tokenLabel: "Token API",
-    tokenHint: "Zapamiętany tylko w tej karcie przeglądarki.",
-    results: "Wyniki",
-    idle: "Wybierz zdjęcie, aby zobaczyć, co widzi system.",
-    privacy: "Zdjęcia nie są zapisywane na serwerze. Werdykt to podpowiedź: decyzję podejmuje sekretariat.",
-    needPhoto: "Najpierw wybierz zdjęcie.",
-    needBoth: "Wybierz oba zdjęcia: obecne i nowe.",
-    working: "Sprawdzam…",
-    loading: "Ładowanie…",
-    verdict: { accept: "Akceptuj", review: "Do sprawdzenia", reject: "Odrzuć" },
-    suggestion: "Sugestia systemu",
-    mainProblem: "Główny problem",
-    parentTitle: "Wiadomość do rodzica",
-    copy: "Kopiuj wiadomość",
-    copied: "Skopiowano.",
-    score: "Wynik",
-    of100: "na 100",
-    counts: (f, w, p) => `${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}, ${plural(p, "spełnione", "spełnione", "spełnionych")}`,
-    status: { fail: "Błąd", warn: "Uwaga", info: "Informacja", pass: "OK" },
-    measured: "zmierzono",
-    required: "wymagane",
-    notMeasured: "nie zmierzono",
-    skipped: "Nie sprawdzono (brak twarzy)",
-    hints: "Wskazówki",
-    seen: "Co widzi system",
-    legendFace: "twarz",
-    legendEyes: "środki oczu",
-    legendCrop: "proponowany kadr 35×45",
-    legendOut: "kadr wychodzi poza zdjęcie",
-    overlayAlt: "Zdjęcie z zaznaczoną twarzą, oczami i proponowanym kadrem 35×45 mm",
-    fixed: "Po poprawie",
-    fixedAlt: "Poprawione zdjęcie 35×45 mm",
-    fixedInfo: (w, h, kb, q) => `${w}×${h} px, ${kb} KB, jakość JPEG ${q}`,
-    download: "Pobierz poprawione zdjęcie",
-    notFixable: "Tego zdjęcia nie da się poprawić automatycznie:",
-    fixedWorse: (fixed, source) => `Poprawione zdjęcie wypadło gorzej (${fixed}) niż oryginał (${source}), dlatego nie można go pobrać. Prosimy poprosić rodzica o nowe zdjęcie.`,
-    failedImage: "Nie udało się przygotować obrazu.",
-    summaryOne: (v, s, f, w) => `Wynik ${s} na 100: ${v}. ${plural(f, "błąd", "błędy", "błędów")}, ${plural(w, "uwaga", "uwagi", "uwag")}.`,
-    decision: { accept_new: "Przyjmij nowe zdjęcie", reject_request: "Odrzuć prośbę", needs_decision: "Decyzja sekretariatu" },
-    current: "Obecne zdjęcie",
-    new: "Nowe zdjęcie",
-    compareTitle: "Które zdjęcie jest lepsze?",
-    prefers: "System preferuje",
-    preferredSide: { current: "obecne zdjęcie", new: "nowe zdjęcie", equal: "żadnego – wypadają tak samo" },
-    preferredBadge: "Preferowane",
-    why: {
-      verdict: (side, a, b) => `${side} ma lepszy werdykt: ${a} zamiast ${b}.`,
-      score: (side, a, b) => `Ten sam werdykt, ale ${side.toLowerCase()} ma wyższy wynik: ${a} wobec ${b}.`,
-      equal: () => "Oba zdjęcia wypadają tak samo.",
-    },
-    whySide: { current: "Obecne zdjęcie", new: "Nowe zdjęcie" },
-    rule: "Wymaganie",
-    better: "Lepsze",
-    betterSide: { current: "obecne", new: "nowe", equal: "tak samo" },
-    differences: "Różnice między zdjęciami",
-    noDifferences: "Oba zdjęcia spełniają te same wymagania.",
-    allRules: "Wszystkie wymagania",
-    errorTitle: "Nie udało się sprawdzić zdjęcia",
-    errors: {
-      unauthorized: "Serwer wymaga tokenu dostępu. Wpisz go w polu „Token API” i spróbuj ponownie.",
-      too_large: "Plik jest za duży.",
-      busy: "Serwer jest zajęty. Spróbuj ponownie za chwilę.",
-      empty: "Plik jest pusty.",
-      not_an_image: "To nie jest zdjęcie (oczekiwany JPEG, PNG lub WebP).",
-      unsupported_format: "Zdjęcia HEIC/HEIF/AVIF nie są obsługiwane. Prosimy zapisać zdjęcie jako JPEG.",
-      bad_dimensions: "Wymiary obrazu nie pasują do zdjęcia (bok poniżej 32 lub powyżej 16 384 px albo zbyt wydłużony kadr).",
-      too_many_scans: "Plik JPEG ma nietypową budowę (za dużo skanów) i nie może zostać sprawdzony.",
-      truncated: "Plik jest uszkodzony lub niekompletny.",
-      too_many_pixels: "Zdjęcie ma za dużo pikseli.",
-      processing_failed: "Silnik przerwał pracę przy tym zdjęciu.",
-      processing_timeout: "Sprawdzanie trwało za długo.",
-      network: "Brak połączenia z serwerem.",
-    },
-  },
-  en: {
-    pageTitle: "ID photo review – idphoto",
-    skip: "Skip to results",
-    title: "School ID photo review",
-    modeLegend: "What are you checking?",
-    modeSingle: "One photo",
-    modeCompare: "Change request: current and new photo",
-    photoLabel: "Photo to check",
-    currentLabel: "Current (accepted) photo",
-    newLabel: "New photo (from the parent's request)",
-    dropHint: "Choose a file or drop it here (JPEG, PNG or WebP).",
-    profileLabel: "Requirements",
-    run: "Check",
-    tokenSummary: "Access token (if the server needs one)",
-    tokenLabel: "API token",
-    tokenHint: "Kept only in this browser tab.",
-    results: "Results",
-    idle: "Choose a photo to see what the system sees.",
-    privacy: "Photos are not stored on the server. The verdict is a suggestion: the school office decides.",
-    needPhoto: "Choose a photo first.",
-    needBoth: "Choose both photos: the current and the new one.",
-    working: "Checking…",
-    loading: "Loading…",
-    verdict: { accept: "Accept", review: "Review", reject: "Reject" },
-    suggestion: "The system suggests",
-    mainProblem: "Main problem",
-    parentTitle: "Message for the parent",
-    copy: "Copy the message",
-    copied: "Copied.",
-    score: "Score",
-    of100: "of 100",
-    counts: (f, w, p) => `${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}, ${p} passed`,
-    status: { fail: "Fail", warn: "Warning", info: "Note", pass: "OK" },
-    measured: "measured",
-    required: "required",
-    notMeasured: "not measured",
-    skipped: "Not checked (no face)",
-    hints: "Hints",
-    seen: "What the system sees",
-    legendFace: "face",
-    legendEyes: "eye centres",
-    legendCrop: "proposed 35×45 crop",
-    legendOut: "crop leaves the photo",
-    overlayAlt: "The photo with the face, the eyes and the proposed 35×45 mm crop marked",
-    fixed: "After auto-fix",
-    fixedAlt: "The fixed 35×45 mm photo",
-    fixedInfo: (w, h, kb, q) => `${w}×${h} px, ${kb} KB, JPEG quality ${q}`,
-    download: "Download the fixed photo",
-    notFixable: "This photo cannot be fixed automatically:",
-    fixedWorse: (fixed, source) => `The fixed photo came out worse (${fixed}) than the original (${source}), so it cannot be downloaded. Please ask the parent for a new photo.`,
-    failedImage: "The image could not be prepared.",
-    summaryOne: (v, s, f, w) => `Score ${s} of 100: ${v}. ${f} ${f === 1 ? "failure" : "failures"}, ${w} ${w === 1 ? "warning" : "warnings"}.`,
-    decision: { accept_new: "Accept the new photo", reject_request: "Reject the request", needs_decision: "Your decision" },
-    current: "Current photo",
-    new: "New photo",
-    compareTitle: "Which photo is better?",
-    prefers: "The system prefers",
-    preferredSide: { current: "the current photo", new: "the new photo", equal: "neither – they come out the same" },
-    preferredBadge: "Preferred",
-    why: {
-      verdict: (side, a, b) => `${side} has the better verdict: ${a} instead of ${b}.`,
-      score: (side, a, b) => `Same verdict, but ${side.toLowerCase()} scores higher: ${a} against ${b}.`,
-      equal: () => "Both photos come out the same.",
-    },
-    whySide: { current: "The current photo", new: "The new photo" },
-    rule: "Requirement",
-    better: "Better",
-    betterSide: { current: "current", new: "new", equal: "same" },
-    differences: "Differences between the photos",
-    noDifferences: "Both photos meet the same requirements.",
-    allRules: "All requirements",
-    errorTitle: "The photo could not be checked",
-    errors: {
-      unauthorized: "The server needs an access token. Enter it under “API token” and try again.",
-      too_large: "The file is too large.",
-      busy: "The server is busy. Try again in a moment.",
-      empty: "The file is empty.",
-      not_an_image: "This is not a photo (JPEG, PNG or WebP expected).",
-      unsupported_format: "HEIC/HEIF/AVIF photos are not supported. Save the photo as JPEG.",
-      truncated: "The file is damaged or incomplete.",
-      too_many_pixels: "The image has too many pixels.",
-      bad_dimensions: "The image's size does not fit a photo (a side under 32 or over 16,384 px, or far too elongated).",
-      too_many_scans: "The JPEG file has an unusual structure (too many scans) and cannot be checked.",
-      processing_failed: "The engine stopped on this photo.",
-      processing_timeout: "The check took too long.",
-      network: "The server cannot be reached.",
-    },
-  },
-};
-
-const STATUS_ORDER = { fail: 0, warn: 1, info: 2, pass: 3 }; // an advisory note never before a real problem
+const DATA = JSON.parse(document.getElementById("page-data").textContent);
 const TOKEN_KEY = "idphoto-token";
 const LANG_KEY = "idphoto-lang";
+const STATUS_ORDER = { fail: 0, warn: 1, info: 2, pass: 3 }; // an advisory note never before a real problem
+const VERDICT_RANK = { accept: 0, review: 1, reject: 2 };
 
-const state = { lang: "pl", run: 0, urls: [] };
+const state = {
+  lang: DATA.default_lang,
+  run: 0, // bumped by every new request set; late answers of an older one are dropped
+  urls: [],
+  queue: [], // {key, file, status: pending|checking|done|error, report, error, fix, mark}
+  index: -1,
+  working: false,
+};
 const $ = (id) => document.getElementById(id);
 
-function plural(n, one, few, many) {
-  const word = n === 1 ? one : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? few : many;
-  return `${n} ${word}`;
+// ---- words ------------------------------------------------------------------------------------
+function words() {
+  return DATA.words[state.lang];
 }
 
-function t(key) {
-  return TEXT[state.lang][key];
+// The page's text `key`, with {placeholders} filled in. A missing key is a bug: it throws.
+function t(key, values = {}) {
+  const template = words().page[key];
+  if (template === undefined) throw new Error(`no [page].${key} in rules/messages.toml`);
+  return template.replace(/\{(\w+)\}/g, (_, name) => {
+    if (!(name in values)) throw new Error(`[page].${key} needs {${name}}`);
+    return String(values[name]);
+  });
+}
+
+// "5 zdjęć", "2 zdjęcia": the same CLDR categories as service/words.py.
+function plural(n, noun) {
+  const forms = words().plurals[noun];
+  const category = new Intl.PluralRules(state.lang).select(n);
+  return `${n} ${forms[category] ?? forms.many ?? forms.other}`;
+}
+
+const verdictWord = (v) => words().verdicts[v];
+const statusWord = (s) => words().statuses[s];
+const decisionWord = (d) => words().decisions[d];
+
+function number(value, digits) {
+  return new Intl.NumberFormat(state.lang === "pl" ? "pl-PL" : "en-GB", { maximumFractionDigits: digits }).format(value);
+}
+
+function nbsp(text) {
+  return text.replace(/ /g, "\u00a0");
 }
 
 // ---- small DOM helper: element with attributes and children (text is always textContent) ----
@@ -222,20 +79,6 @@ function svg(tag, attrs = {}, ...children) {
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   for (const child of children) node.append(child);
   return node;
-}
-
-// ---- formatting -----------------------------------------------------------------------------
-function number(value, digits) {
-  return new Intl.NumberFormat(state.lang === "pl" ? "pl-PL" : "en-GB", {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: 0,
-  }).format(value);
-}
-
-// Measurement names, values and limits come printed in the report (rules/messages.toml),
-// so the page shows exactly the words the API and the CLI give.
-function nbsp(text) {
-  return text.replace(/ /g, "\u00a0");
 }
 
 // ---- API ------------------------------------------------------------------------------------
@@ -274,10 +117,12 @@ async function post(path, fields, accept, extra = {}) {
   return response;
 }
 
+// The server's problem `detail` is in the request's language; the page adds only what it alone knows.
 function errorText(err) {
-  const known = t("errors")[err.code];
-  if (known) return known;
-  return err.problem && err.problem.detail ? err.problem.detail : err.message;
+  if (err.code === "unauthorized") return t("errorUnauthorized");
+  if (err.code === "network") return t("errorNetwork");
+  if (err.problem && err.problem.detail) return err.problem.detail;
+  return t("errorHttp", { status: err.status });
 }
 
 function keepUrl(url) {
@@ -296,8 +141,10 @@ function jpegBlob(base64) {
 }
 
 // ---- pieces of a result -----------------------------------------------------------------------
+// The bands follow the profile's verdict caps (rules/<profile>.toml [score].caps).
 function gauge(score, verdict) {
   const cx = 100, cy = 100, r = 76;
+  const caps = DATA.profiles[$("profile").value].caps;
   const point = (s) => {
     const angle = Math.PI * (1 - s / 100);
     return [cx + r * Math.cos(angle), cy - r * Math.sin(angle)];
@@ -307,26 +154,27 @@ function gauge(score, verdict) {
     const [x1, y1] = point(to);
     return `M ${x0.toFixed(2)} ${y0.toFixed(2)} A ${r} ${r} 0 0 1 ${x1.toFixed(2)} ${y1.toFixed(2)}`;
   };
-  const label = `${t("score")} ${score} ${t("of100")}: ${t("verdict")[verdict]}`;
   const bands = [
-    ["band-reject", 0, 49.5],
-    ["band-review", 50.5, 79.5],
-    ["band-accept", 80.5, 100],
+    ["band-reject", 0, caps.reject + 0.5],
+    ["band-review", caps.reject + 1.5, caps.review + 0.5],
+    ["band-accept", caps.review + 1.5, 100],
   ];
-  const picture = svg(
+  return svg(
     "svg",
-    { viewBox: "0 0 200 118", class: "gauge-svg", role: "img", "aria-label": label, focusable: "false" },
+    { viewBox: "0 0 200 118", class: "gauge-svg", role: "img", "aria-label": t("scoreOutOf", { score, verdict: verdictWord(verdict) }), focusable: "false" },
     ...bands.map(([cls, a, b]) => svg("path", { d: arc(a, b), class: `gauge-band ${cls}` })),
     ...(score > 0 ? [svg("path", { d: arc(0, Math.max(score, 0.5)), class: `gauge-value v-${verdict}` })] : []),
     svg("text", { x: 100, y: 92, class: "gauge-number", "text-anchor": "middle" }, document.createTextNode(String(score))),
-    svg("text", { x: 100, y: 112, class: "gauge-of", "text-anchor": "middle" }, document.createTextNode(`/ 100`)),
+    svg("text", { x: 100, y: 112, class: "gauge-of", "text-anchor": "middle" }, document.createTextNode(t("of100"))),
   );
-  return picture;
+}
+
+function counts(report) {
+  const n = (s) => (report.checks || []).filter((c) => c.status === s).length;
+  return { fails: plural(n("fail"), "failure"), warns: plural(n("warn"), "warning"), passes: plural(n("pass"), "passed") };
 }
 
 function verdictBlock(report) {
-  const checks = report.checks || [];
-  const count = (s) => checks.filter((c) => c.status === s).length;
   return el(
     "div",
     { class: `verdict-block v-${report.verdict}` },
@@ -335,20 +183,18 @@ function verdictBlock(report) {
       "div",
       { class: "verdict-text" },
       el("p", { class: "verdict-label", text: t("suggestion") }),
-      el("p", { class: "verdict", "data-verdict": report.verdict, text: t("verdict")[report.verdict] }),
-      el("p", { class: "counts", text: t("counts")(count("fail"), count("warn"), count("pass")) }),
+      el("p", { class: "verdict", "data-verdict": report.verdict, text: verdictWord(report.verdict) }),
+      el("p", { class: "counts", text: t("counts", counts(report)) }),
       report.main_problem
         ? el("p", { class: "main-problem", "data-rule": report.main_problem.id },
-            el("strong", { text: `${t("mainProblem")}: ${report.main_problem.title}. ` }), report.main_problem.message)
+            el("strong", { text: `${t("mainProblem")}: ${report.main_problem.title}.` }), " ", report.main_problem.message)
         : null,
     ),
   );
 }
 
 function checkList(report) {
-  const checks = [...(report.checks || [])].sort(
-    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
-  );
+  const checks = [...(report.checks || [])].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
   const list = el("ul", { class: "checks" });
   for (const c of checks) {
     const limit = c.limit_text ? nbsp(c.limit_text) : null;
@@ -357,7 +203,7 @@ function checkList(report) {
       ? el(
           "p",
           { class: "measure" },
-          el("span", { class: "measure-name", text: `${c.measure_label || c.measure}: ` }),
+          el("span", { class: "measure-name", text: `${c.measure_label}: ` }),
           known ? `${t("measured")} ` : t("notMeasured"),
           known ? el("strong", { class: "value", text: nbsp(c.value_text) }) : null,
           limit ? `, ${t("required")} ` : null,
@@ -368,20 +214,12 @@ function checkList(report) {
       el(
         "li",
         { class: `check s-${c.status}`, "data-rule": c.id, "data-status": c.status },
-        el("span", { class: "badge", text: t("status")[c.status] }),
-        el(
-          "div",
-          { class: "check-body" },
-          el("h4", { class: "check-title", text: c.title }),
-          el("p", { class: "check-message", text: c.message }),
-          measured,
-        ),
+        el("span", { class: "badge", text: statusWord(c.status) }),
+        el("div", { class: "check-body" }, el("h4", { class: "check-title", text: c.title }), el("p", { class: "check-message", text: c.message }), measured),
       ),
     );
   }
-  const skipped = (report.skipped || []).length
-    ? el("p", { class: "skipped", text: `${t("skipped")}: ${(report.skipped_titles || report.skipped).join(", ")}` })
-    : null;
+  const skipped = (report.skipped_titles || []).length ? el("p", { class: "skipped", text: t("skipped", { rules: report.skipped_titles.join(", ") }) }) : null;
   return [list, skipped];
 }
 
@@ -391,18 +229,11 @@ function overlayFigure(side) {
   const legend = el(
     "ul",
     { class: "legend" },
-    el("li", {}, el("span", { class: "swatch sw-crop", "aria-hidden": "true" }), t("legendCrop")),
-    el("li", {}, el("span", { class: "swatch sw-out", "aria-hidden": "true" }), t("legendOut")),
-    el("li", {}, el("span", { class: "swatch sw-face", "aria-hidden": "true" }), t("legendFace")),
-    el("li", {}, el("span", { class: "swatch sw-eyes", "aria-hidden": "true" }), t("legendEyes")),
+    ...[["sw-crop", "legendCrop"], ["sw-out", "legendOut"], ["sw-face", "legendFace"], ["sw-eyes", "legendEyes"]].map(([cls, key]) =>
+      el("li", {}, el("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), t(key)),
+    ),
   );
-  const figure = el(
-    "figure",
-    { class: "shot", "data-part": "overlay", "data-side": side },
-    el("figcaption", { text: t("seen") }),
-    el("div", { class: "frame" }, wait, img),
-    legend,
-  );
+  const figure = el("figure", { class: "shot", "data-part": "overlay", "data-side": side }, el("figcaption", { text: t("seen") }), el("div", { class: "frame" }, wait, img), legend);
   return { figure, img, wait };
 }
 
@@ -410,13 +241,7 @@ function fixedFigure(side) {
   const img = el("img", { class: "fixed-img crop-preview", alt: t("fixedAlt"), hidden: true });
   const wait = el("p", { class: "pending", text: t("loading") });
   const caption = el("div", { class: "fixed-caption" });
-  const figure = el(
-    "figure",
-    { class: "shot", "data-part": "fixed", "data-side": side },
-    el("figcaption", { text: t("fixed") }),
-    el("div", { class: "frame frame-id" }, wait, img),
-    caption,
-  );
+  const figure = el("figure", { class: "shot", "data-part": "fixed", "data-side": side }, el("figcaption", { text: t("fixed") }), el("div", { class: "frame frame-id" }, wait, img), caption);
   return { figure, img, wait, caption };
 }
 
@@ -436,21 +261,17 @@ function showOverlay(parts, promise, run) {
     });
 }
 
-// Verdicts, best first. The engine never writes a fixed photo worse than its source; the page
-// still offers a download only when that holds, so a fault anywhere cannot put one in a parent's hands.
-const VERDICT_RANK = { accept: 0, review: 1, reject: 2 };
-
+// The engine never writes a fixed photo worse than its source; the page still offers a download
+// (and the print preview) only when that holds, so a fault anywhere cannot put one in a parent's hands.
 function showFixed(parts, promise, run, fileName, source) {
   promise
-    .then(async (response) => {
-      const fixed = await response.json();
+    .then((fixed) => {
       if (run !== state.run) return;
       const worse = fixed.verdict === "reject" || !(VERDICT_RANK[fixed.verdict] <= VERDICT_RANK[source.verdict]);
       if (worse) {
         parts.img.remove();
         parts.wait.remove();
-        const box = el("div", { class: "not-fixable fixed-worse" });
-        box.append(el("p", { text: t("fixedWorse")(t("verdict")[fixed.verdict] || fixed.verdict, t("verdict")[source.verdict]) }));
+        const box = el("div", { class: "not-fixable fixed-worse" }, el("p", { text: t("fixedWorse", { fixed: verdictWord(fixed.verdict), source: verdictWord(source.verdict) }) }));
         parts.figure.querySelector(".frame").replaceWith(box);
         return;
       }
@@ -459,12 +280,15 @@ function showFixed(parts, promise, run, fileName, source) {
       parts.img.hidden = false;
       parts.wait.remove();
       const info = fixed.fix || {};
-      const stem = (fileName || "zdjecie").replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "_") || "zdjecie";
+      const stem = (fileName || "photo").replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "_") || "photo";
       parts.caption.append(
-        el("span", { class: "fixed-info", text: t("fixedInfo")(info.width, info.height, number((info.bytes || 0) / 1024, 0), info.quality) }),
-        el("span", { class: `mini-verdict v-${fixed.verdict}`, text: `${t("verdict")[fixed.verdict]} · ${fixed.score}/100` }),
+        el("span", { class: "fixed-info", text: t("fixedInfo", { width: info.width, height: info.height, kb: number((info.bytes || 0) / 1024, 0), quality: info.quality }) }),
+        el("span", { class: `mini-verdict v-${fixed.verdict}`, text: t("fixedVerdict", { verdict: verdictWord(fixed.verdict), score: fixed.score }) }),
         el("a", { class: "download button", href: url, download: `${stem}-35x45.jpg`, text: t("download") }),
       );
+      const preview = el("button", { type: "button", class: "button preview-open", text: t("preview") });
+      preview.addEventListener("click", () => openPreview(url));
+      parts.caption.append(preview);
     })
     .catch((err) => {
       if (run !== state.run) return;
@@ -472,10 +296,7 @@ function showFixed(parts, promise, run, fileName, source) {
       parts.wait.remove();
       const box = el("div", { class: "not-fixable" });
       if (err.code === "not_fixable" && Array.isArray(err.problem.reasons)) {
-        box.append(
-          el("p", { text: t("notFixable") }),
-          el("ul", {}, ...err.problem.reasons.map((r) => el("li", { "data-rule": r.id, text: r.message }))),
-        );
+        box.append(el("p", { text: t("notFixable") }), el("ul", {}, ...err.problem.reasons.map((r) => el("li", { "data-rule": r.id, text: r.message }))));
       } else {
         box.append(el("p", { class: "error", text: `${t("failedImage")} ${errorText(err)}` }));
       }
@@ -485,21 +306,21 @@ function showFixed(parts, promise, run, fileName, source) {
     });
 }
 
-// One photo's card: verdict and gauge, the overlay, the fixed photo, the hints.
-function resultCard(report, side, fileName, run, overlayPromise, fixPromise, preferred) {
+// One photo's card: verdict and gauge, the overlay, the fixed photo, the hints, the parent message.
+// `fixPromise` resolves to the fixed photo's JSON (report + image_base64).
+function resultCard(report, side, fileName, run, overlayPromise, fixPromise) {
   const overlay = overlayFigure(side);
   const fixed = fixedFigure(side);
   showOverlay(overlay, overlayPromise, run);
   showFixed(fixed, fixPromise, run, fileName, report);
-  const heading = side === "single" ? null : el("h3", { class: "side-title" }, t(side), preferred ? el("span", { class: "preferred-badge", text: t("preferredBadge") }) : null);
   return el(
     "article",
-    { class: `result v-${report.verdict}${preferred ? " is-preferred" : ""}`, "data-side": side },
-    heading,
+    { class: `result v-${report.verdict}`, "data-side": side },
+    side === "single" ? null : el("h3", { class: "side-title", text: t(side) }),
     fileName ? el("p", { class: "file-name", text: fileName }) : null,
     el("div", { class: "result-main" }, verdictBlock(report), el("div", { class: "shots" }, overlay.figure, fixed.figure)),
-    el("div", { class: "result-hints" }, el("h4", { class: "hints-title", text: t("hints") }), ...checkList(report)),
-    parentBlock(report),
+    // the message for the parent heads the hints column: it is what the secretary acts on
+    el("div", { class: "result-hints" }, parentBlock(report), el("h4", { class: "hints-title", text: t("hints") }), ...checkList(report)),
   );
 }
 
@@ -521,17 +342,32 @@ function parentBlock(report) {
   return el("section", { class: "parent-message" }, el("h4", { text: t("parentTitle") }), text, el("p", {}, button, " ", done));
 }
 
+function errorBlock(err, label) {
+  return el("div", { class: "error-block", role: "alert" }, el("h3", { text: label ? t("errorTitleFor", { name: label }) : t("errorTitle") }), el("p", { text: errorText(err) }));
+}
+
+function statusCell(status) {
+  if (!status) return el("span", { class: "badge s-none", text: t("notMeasuredMark") });
+  return el("span", { class: `badge s-${status}`, text: statusWord(status) });
+}
+
+// ---- the print preview: the fixed photo at 35×45 mm on an 85.6×54 mm card ------------------------
+function openPreview(src) {
+  if (!src) return;
+  $("id-photo").src = src;
+  $("id-photo").alt = t("fixedAlt");
+  $("preview").showModal();
+}
+
+// ---- a change request ------------------------------------------------------------------------
 function comparisonBlock(comparison) {
   const differing = comparison.checks.filter((c) => c.better !== "equal");
+  const betterWord = { current: t("betterCurrent"), new: t("betterNew"), equal: t("betterEqual") };
   const table = (rows) =>
     el(
       "table",
       { class: "compare-table" },
-      el(
-        "thead",
-        {},
-        el("tr", {}, el("th", { scope: "col", text: t("rule") }), el("th", { scope: "col", text: t("current") }), el("th", { scope: "col", text: t("new") }), el("th", { scope: "col", text: t("better") })),
-      ),
+      el("thead", {}, el("tr", {}, ...["rule", "current", "new", "better"].map((k) => el("th", { scope: "col", text: t(k) })))),
       el(
         "tbody",
         {},
@@ -542,98 +378,21 @@ function comparisonBlock(comparison) {
             el("th", { scope: "row" }, el("span", { text: c.title }), c.better !== "equal" ? el("span", { class: "row-message", text: c.message }) : null),
             el("td", { "data-label": t("current") }, statusCell(c.current)),
             el("td", { "data-label": t("new") }, statusCell(c.new)),
-            el("td", { class: `better better-${c.better}`, "data-label": t("better"), text: t("betterSide")[c.better] }),
+            el("td", { class: `better better-${c.better}`, "data-label": t("better"), text: betterWord[c.better] }),
           ),
         ),
       ),
     );
   return el(
     "section",
-    { class: `comparison prefers-${comparison.preferred}`, "aria-labelledby": "compare-title" },
+    { class: "comparison", "data-preferred": comparison.preferred, "aria-labelledby": "compare-title" },
     el("h2", { id: "compare-title", text: t("compareTitle") }),
-    el("p", { class: `decision d-${comparison.decision}`, "data-decision": comparison.decision },
-      el("strong", { text: `${t("decision")[comparison.decision]}. ` }), comparison.decision_reason),
-    el("p", { class: "preferred" }, `${t("prefers")}: `, el("strong", { "data-preferred": comparison.preferred, text: t("preferredSide")[comparison.preferred] })),
-    el("p", { class: "compare-summary", text: whyText(comparison) }),
+    el("p", { class: `decision d-${comparison.decision}`, "data-decision": comparison.decision }, el("strong", { text: `${decisionWord(comparison.decision)}.` }), " ", comparison.decision_reason),
+    el("p", { class: "compare-summary", text: comparison.summary }),
     el("h3", { text: t("differences") }),
     differing.length ? table(differing) : el("p", { text: t("noDifferences") }),
     el("details", {}, el("summary", { text: t("allRules") }), table(comparison.checks)),
   );
-}
-
-// Why the engine prefers one photo, in words and the page's verdict names (the server's
-// `summary` says the same with raw verdict ids; its choice is what is shown, never recomputed).
-function whyText(comparison) {
-  const { preferred, current, new: fresh } = comparison;
-  if (preferred === "equal" || current.error || fresh.error) return comparison.summary;
-  const [better, worse] = preferred === "current" ? [current, fresh] : [fresh, current];
-  const side = t("whySide")[preferred];
-  const word = (v) => t("verdict")[v];
-  if (better.verdict !== worse.verdict) return t("why").verdict(side, word(better.verdict), word(worse.verdict));
-  if (better.score !== worse.score) return t("why").score(side, better.score, worse.score);
-  return t("why").equal();
-}
-
-function statusCell(status) {
-  if (!status) return el("span", { class: "badge s-none", text: "—" });
-  return el("span", { class: `badge s-${status}`, text: t("status")[status] });
-}
-
-function errorBlock(err, label) {
-  return el(
-    "div",
-    { class: "error-block", role: "alert" },
-    el("h3", { text: label ? `${t("errorTitle")}: ${label}` : t("errorTitle") }),
-    el("p", { text: errorText(err) }),
-  );
-}
-
-// ---- running a check ----------------------------------------------------------------------------
-function mode() {
-  return document.querySelector('input[name="mode"]:checked').value;
-}
-
-function setBusy(busy) {
-  $("results").setAttribute("aria-busy", busy ? "true" : "false");
-  $("run").disabled = busy;
-}
-
-function announce(text) {
-  $("status").textContent = text;
-}
-
-function handleAuth(err) {
-  if (err.code === "unauthorized") {
-    $("token-box").open = true;
-    $("token").focus();
-  }
-}
-
-async function runSingle(run) {
-  const file = $("photo").files[0];
-  if (!file) return announce(t("needPhoto"));
-  const out = $("output");
-  out.replaceChildren();
-  setBusy(true);
-  announce(t("working"));
-  const checkPromise = post("v1/check", { photo: file }, null, { overlay: "true" }).then((r) => r.json());
-  const overlayPromise = checkPromise.then((report) => jpegBlob(report.overlay_base64));
-  const fixPromise = post("v1/fix", { photo: file }, "application/json");
-  [overlayPromise, fixPromise].forEach((p) => p.catch(() => {}));
-  try {
-    const report = await checkPromise;
-    if (run !== state.run) return;
-    out.replaceChildren(resultCard(report, "single", file.name, run, overlayPromise, fixPromise, false));
-    const count = (s) => report.checks.filter((c) => c.status === s).length;
-    announce(t("summaryOne")(t("verdict")[report.verdict], report.score, count("fail"), count("warn")));
-  } catch (err) {
-    if (run !== state.run) return;
-    out.replaceChildren(errorBlock(err, file.name));
-    announce(errorText(err));
-    handleAuth(err);
-  } finally {
-    if (run === state.run) setBusy(false);
-  }
 }
 
 async function runCompare(run) {
@@ -650,7 +409,7 @@ async function runCompare(run) {
   for (const side of ["current", "new"]) {
     images[side] = {
       overlay: post("v1/overlay", { photo: files[side] }).then((r) => r.blob()),
-      fix: post("v1/fix", { photo: files[side] }, "application/json"),
+      fix: post("v1/fix", { photo: files[side] }, "application/json").then((r) => r.json()),
     };
     images[side].overlay.catch(() => {});
     images[side].fix.catch(() => {});
@@ -661,12 +420,10 @@ async function runCompare(run) {
     const cards = ["current", "new"].map((side) => {
       const report = comparison[side];
       if (report.error) return el("article", { class: "result", "data-side": side }, el("h3", { class: "side-title", text: t(side) }), errorBlock(new ApiError(422, { code: report.error.code, detail: report.error.message }), files[side].name));
-      // a rejected photo is never badged as preferred (of two rejected photos, neither is)
-      const badge = comparison.preferred === side && report.verdict !== "reject";
-      return resultCard(report, side, files[side].name, run, images[side].overlay, images[side].fix, badge);
+      return resultCard(report, side, files[side].name, run, images[side].overlay, images[side].fix);
     });
     out.replaceChildren(comparisonBlock(comparison), el("div", { class: "pair" }, ...cards));
-    announce(`${t("decision")[comparison.decision]}. ${comparison.decision_reason}`);
+    announce(`${decisionWord(comparison.decision)}. ${comparison.decision_reason}`);
   } catch (err) {
     if (run !== state.run) return;
     out.replaceChildren(errorBlock(err));
@@ -677,28 +434,263 @@ async function runCompare(run) {
   }
 }
 
-function start() {
+// ---- the queue: many photos, checked one after another, walked with buttons or keys ------------
+const PHOTO_TYPES = /\.(jpe?g|png|webp)$/i;
+
+function addToQueue(files) {
+  const known = new Set(state.queue.map((item) => item.key));
+  const first = state.queue.length;
+  for (const file of files) {
+    const key = `${file.webkitRelativePath || file.name}|${file.size}|${file.lastModified}`;
+    if (known.has(key) || !(PHOTO_TYPES.test(file.name) || file.type.startsWith("image/"))) continue;
+    known.add(key);
+    state.queue.push({ key, file, status: "pending", report: null, error: null, fix: null, mark: null });
+  }
+  if (state.queue.length > first && (state.index < 0 || state.index >= first)) state.index = first;
+  renderQueue();
+  showCurrent();
+  pump();
+}
+
+function itemName(item) {
+  return item.file.webkitRelativePath || item.file.name;
+}
+
+// Checks waiting photos one at a time (the server has few engine workers; the queue stays fair to others).
+async function pump() {
+  if (state.working) return;
+  state.working = true;
+  const run = state.run;
+  try {
+    for (let next = nextPending(); next && run === state.run; next = nextPending()) {
+      next.status = "checking";
+      renderQueue();
+      try {
+        next.report = await post("v1/check", { photo: next.file }, null, { overlay: "true" }).then((r) => r.json());
+        next.status = "done";
+      } catch (err) {
+        next.error = err;
+        next.status = "error";
+        handleAuth(err);
+      }
+      if (run !== state.run) break;
+      renderQueue();
+      if (state.queue[state.index] === next) showCurrent();
+    }
+  } finally {
+    state.working = false;
+  }
+  if (run !== state.run && nextPending()) pump(); // a newer run (language, profile) took over
+}
+
+function nextPending() {
+  const shown = state.queue[state.index];
+  if (shown && shown.status === "pending") return shown; // the photo on screen first
+  return state.queue.find((item) => item.status === "pending");
+}
+
+function badgeFor(item) {
+  if (item.status === "done") return el("span", { class: `q-verdict v-${item.report.verdict}`, text: verdictWord(item.report.verdict) });
+  if (item.status === "error") return el("span", { class: "q-verdict v-error", text: t("queueError") });
+  return el("span", { class: "q-verdict v-pending", text: t(item.status === "checking" ? "queueChecking" : "queuePending") });
+}
+
+function markWord(mark) {
+  return mark === "accept" ? t("markedAccept") : mark === "reject" ? t("markedReject") : t("markedNone");
+}
+
+function renderQueue() {
+  const queue = $("queue");
+  queue.hidden = state.queue.length < 1 || mode() !== "single";
+  if (queue.hidden) return;
+  const list = $("queue-list");
+  list.replaceChildren(
+    ...state.queue.map((item, i) => {
+      const button = el(
+        "button",
+        { type: "button", class: "q-item", "data-index": i, "aria-current": i === state.index ? "true" : null },
+        el("span", { class: "q-name", text: itemName(item) }),
+        badgeFor(item),
+        el("span", { class: `q-mark m-${item.mark || "none"}`, "data-mark": item.mark || "", text: markWord(item.mark) }),
+      );
+      button.addEventListener("click", () => go(i));
+      return el("li", { "data-status": item.status }, button);
+    }),
+  );
+  const done = state.queue.filter((item) => item.status === "done" || item.status === "error").length;
+  $("queue-progress").textContent = t("queueProgress", { done, total: state.queue.length });
+  const marked = state.queue.filter((item) => item.mark).length;
+  $("marks-summary").textContent = t("marksSummary", { marked: plural(marked, "marked"), photos: plural(state.queue.length, "photo") });
+  $("download-marks").disabled = state.queue.length === 0;
+  $("shortcuts").textContent = t("shortcuts", { next: t("keyNext"), previous: t("keyPrevious"), accept: t("keyAccept"), reject: t("keyReject"), clear: t("keyClear") });
+}
+
+function go(index) {
+  if (index < 0 || index >= state.queue.length || index === state.index) return;
+  state.index = index;
+  renderQueue();
+  showCurrent();
+  pump();
+}
+
+function mark(value) {
+  const item = state.queue[state.index];
+  if (!item) return;
+  item.mark = value;
+  renderQueue();
+  const bar = $("output").querySelector(".mark-bar");
+  if (bar) updateMarkBar(bar, item);
+  if (value && state.index < state.queue.length - 1) go(state.index + 1); // marked: on to the next photo
+}
+
+function markBar(item) {
+  const bar = el(
+    "div",
+    { class: "mark-bar", role: "group", "aria-label": t("marks") },
+    el("button", { type: "button", class: "button q-prev", text: t("previous"), disabled: state.index === 0 }),
+    el("p", { class: "q-position", text: t("queuePosition", { index: state.index + 1, total: state.queue.length, name: itemName(item) }) }),
+    el("button", { type: "button", class: "button q-accept", "aria-pressed": "false", text: t("markAccept") }),
+    el("button", { type: "button", class: "button q-reject", "aria-pressed": "false", text: t("markReject") }),
+    el("button", { type: "button", class: "button q-clear", text: t("markClear") }),
+    el("button", { type: "button", class: "button q-next", text: t("next"), disabled: state.index === state.queue.length - 1 }),
+  );
+  bar.querySelector(".q-prev").addEventListener("click", () => go(state.index - 1));
+  bar.querySelector(".q-next").addEventListener("click", () => go(state.index + 1));
+  bar.querySelector(".q-accept").addEventListener("click", () => mark("accept"));
+  bar.querySelector(".q-reject").addEventListener("click", () => mark("reject"));
+  bar.querySelector(".q-clear").addEventListener("click", () => mark(null));
+  updateMarkBar(bar, item);
+  return bar;
+}
+
+function updateMarkBar(bar, item) {
+  bar.querySelector(".q-accept").setAttribute("aria-pressed", String(item.mark === "accept"));
+  bar.querySelector(".q-reject").setAttribute("aria-pressed", String(item.mark === "reject"));
+  bar.querySelector(".q-clear").disabled = !item.mark;
+}
+
+function showCurrent() {
+  const item = state.queue[state.index];
+  const out = $("output");
+  if (!item || mode() !== "single") return;
+  const run = state.run;
+  releaseUrls();
+  const bar = markBar(item);
+  if (item.status === "pending" || item.status === "checking") {
+    setBusy(true);
+    out.replaceChildren(bar, el("p", { class: "pending", text: t("working") }));
+    announce(t("working"));
+    return;
+  }
+  setBusy(false);
+  if (item.status === "error") {
+    out.replaceChildren(bar, errorBlock(item.error, itemName(item)));
+    announce(errorText(item.error));
+    return;
+  }
+  const report = item.report;
+  if (!item.fix) {
+    item.fix = post("v1/fix", { photo: item.file }, "application/json").then((r) => r.json());
+    item.fix.catch(() => {});
+  }
+  const overlay = Promise.resolve(jpegBlob(report.overlay_base64));
+  out.replaceChildren(bar, resultCard(report, "single", itemName(item), run, overlay, item.fix));
+  const c = counts(report);
+  announce(t("summaryOne", { verdict: verdictWord(report.verdict), score: report.score, fails: c.fails, warns: c.warns }));
+}
+
+// The secretary's marks as CSV for Polish Excel: UTF-8 with a BOM, ";" between fields, CRLF.
+function marksCsv() {
+  const cell = (value) => {
+    const text = String(value ?? "");
+    return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = [["csvFile", "csvVerdict", "csvScore", "csvMainProblem", "csvMark"].map((k) => t(k))];
+  for (const item of state.queue) {
+    const report = item.report;
+    rows.push([
+      itemName(item),
+      report ? verdictWord(report.verdict) : t(item.status === "error" ? "queueError" : "queuePending"),
+      report ? report.score : "",
+      report && report.main_problem ? report.main_problem.title : "",
+      item.mark ? markWord(item.mark) : "",
+    ]);
+  }
+  return "\ufeff" + rows.map((row) => row.map(cell).join(";")).join("\r\n") + "\r\n";
+}
+
+function downloadMarks() {
+  const url = URL.createObjectURL(new Blob([marksCsv()], { type: "text/csv;charset=utf-8" }));
+  const link = el("a", { href: url, download: t("csvName"), hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function onKey(event) {
+  if (mode() !== "single" || !state.queue.length || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]") || $("preview").open) return;
+  const key = event.key.toUpperCase();
+  const actions = {
+    [t("keyNext")]: () => go(state.index + 1),
+    [t("keyPrevious")]: () => go(state.index - 1),
+    [t("keyAccept")]: () => mark("accept"),
+    [t("keyReject")]: () => mark("reject"),
+    [t("keyClear")]: () => mark(null),
+    ARROWRIGHT: () => go(state.index + 1),
+    ARROWLEFT: () => go(state.index - 1),
+  };
+  if (actions[key]) {
+    event.preventDefault();
+    actions[key]();
+  }
+}
+
+// ---- running -------------------------------------------------------------------------------------
+function mode() {
+  return document.querySelector('input[name="mode"]:checked').value;
+}
+
+function setBusy(busy) {
+  $("results").setAttribute("aria-busy", busy ? "true" : "false");
+  $("run").disabled = busy && mode() === "compare";
+}
+
+function announce(text) {
+  $("status").textContent = text;
+}
+
+function handleAuth(err) {
+  if (err.code === "unauthorized") {
+    $("token-box").open = true;
+    $("token").focus();
+  }
+}
+
+// A new language or profile asks again: every photo of the queue is checked anew, marks kept.
+function restart() {
   state.run += 1;
   releaseUrls();
-  return mode() === "single" ? runSingle(state.run) : runCompare(state.run);
+  if (mode() === "compare") return runCompare(state.run);
+  if (!state.queue.length) return announce(t("needPhoto"));
+  for (const item of state.queue) Object.assign(item, { status: "pending", report: null, error: null, fix: null });
+  renderQueue();
+  showCurrent();
+  pump();
 }
 
 function ready() {
-  return mode() === "single" ? $("photo").files.length > 0 : $("current").files.length > 0 && $("new").files.length > 0;
+  return mode() === "single" ? state.queue.length > 0 : $("current").files.length > 0 && $("new").files.length > 0;
 }
 
 // ---- page setup ---------------------------------------------------------------------------------
 function applyLanguage(lang) {
-  state.lang = TEXT[lang] ? lang : "pl";
+  state.lang = DATA.words[lang] ? lang : DATA.default_lang;
   document.documentElement.lang = state.lang;
-  document.title = t("pageTitle");
-  for (const node of document.querySelectorAll("[data-i18n]")) {
-    const value = t(node.dataset.i18n);
-    if (typeof value === "string") node.textContent = value;
-  }
-  for (const button of document.querySelectorAll("button.lang")) {
-    button.setAttribute("aria-pressed", button.dataset.lang === state.lang ? "true" : "false");
-  }
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  for (const button of document.querySelectorAll("button.lang")) button.setAttribute("aria-pressed", button.dataset.lang === state.lang ? "true" : "false");
   try {
     localStorage.setItem(LANG_KEY, state.lang);
   } catch (err) {
@@ -710,11 +702,30 @@ function showMode() {
   const current = mode();
   for (const drop of document.querySelectorAll(".drop")) drop.hidden = drop.dataset.mode !== current;
   $("output").replaceChildren();
-  announce(t("idle"));
+  renderQueue();
+  if (current === "single" && state.queue.length) showCurrent();
+  else announce(t("idle"));
+}
+
+// Files from a drop: folders are walked (Chromium, Firefox and Safari give entries).
+async function droppedFiles(transfer) {
+  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry()).filter(Boolean);
+  if (!entries.length) return [...transfer.files];
+  const files = [];
+  const walk = async (entry) => {
+    if (entry.isFile) files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+    else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (let batch = await readBatch(reader); batch.length; batch = await readBatch(reader)) for (const child of batch) await walk(child);
+    }
+  };
+  const readBatch = (reader) => new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+  for (const entry of entries) await walk(entry);
+  return files;
 }
 
 function setUpDrop(drop) {
-  const input = drop.querySelector('input[type="file"]');
+  const inputs = [...drop.querySelectorAll('input[type="file"]')];
   const stop = (event) => {
     event.preventDefault();
     event.stopPropagation();
@@ -722,28 +733,34 @@ function setUpDrop(drop) {
   drop.addEventListener("dragenter", (e) => { stop(e); drop.classList.add("dragging"); });
   drop.addEventListener("dragover", (e) => { stop(e); drop.classList.add("dragging"); });
   drop.addEventListener("dragleave", (e) => { stop(e); drop.classList.remove("dragging"); });
-  drop.addEventListener("drop", (e) => {
+  drop.addEventListener("drop", async (e) => {
     stop(e);
     drop.classList.remove("dragging");
-    if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+    if (!e.dataTransfer) return;
+    if (drop.dataset.mode === "single") return addToQueue(await droppedFiles(e.dataTransfer));
+    if (!e.dataTransfer.files.length) return;
     const transfer = new DataTransfer();
     transfer.items.add(e.dataTransfer.files[0]);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
+    inputs[0].files = transfer.files;
+    inputs[0].dispatchEvent(new Event("change", { bubbles: true }));
   });
-  input.addEventListener("change", () => {
-    if (ready()) start();
-  });
+  for (const input of inputs) {
+    input.addEventListener("change", () => {
+      if (drop.dataset.mode === "single") addToQueue([...input.files]);
+      else if (ready()) restart();
+    });
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  let saved = "pl";
+  let saved = DATA.default_lang;
   try {
-    saved = localStorage.getItem(LANG_KEY) || "pl";
+    saved = localStorage.getItem(LANG_KEY) || saved;
   } catch (err) {
-    saved = "pl";
+    /* storage off: the default language */
   }
   applyLanguage(saved);
+  announce(t("idle"));
 
   const token = $("token");
   token.value = sessionStorage.getItem(TOKEN_KEY) || "";
@@ -756,22 +773,31 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => {
       if (button.dataset.lang === state.lang) return;
       applyLanguage(button.dataset.lang);
-      if (ready()) start();
+      renderQueue();
+      if (ready()) restart();
       else announce(t("idle"));
     });
   }
   for (const radio of document.querySelectorAll('input[name="mode"]')) {
     radio.addEventListener("change", () => {
       showMode();
-      if (ready()) start();
+      if (mode() === "compare" && ready()) restart();
     });
   }
   $("profile").addEventListener("change", () => {
-    if (ready()) start();
+    if (ready()) restart();
   });
   document.querySelectorAll(".drop").forEach(setUpDrop);
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    start();
+    restart();
+  });
+  $("download-marks").addEventListener("click", downloadMarks);
+  $("print").addEventListener("click", () => window.print());
+  $("close-preview").addEventListener("click", () => $("preview").close());
+  document.addEventListener("keydown", onKey);
+  // the marks live only in this tab: the browser asks before a reload or close would drop them
+  window.addEventListener("beforeunload", (event) => {
+    if (state.queue.some((item) => item.mark)) event.preventDefault();
   });
 });
