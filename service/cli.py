@@ -306,6 +306,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .api import Settings, create_app
     from .api.logs import configure
+    from .api.settings import SettingsError
 
     lang = args.lang
     listener = _listen(args.host, args.port, lang)  # bound first: a port in use is one line, before any work
@@ -313,7 +314,12 @@ def _serve(args: argparse.Namespace) -> int:
         _fail("serve", listener)
         return EXIT_UNREADABLE
     configure()
-    settings = Settings()
+    try:
+        settings = Settings()
+    except SettingsError as exc:  # an IDPHOTO_* variable the service cannot run with: one line, no traceback
+        listener.close()
+        _fail("serve", say("cli", "bad_setting", lang, problem=" ".join(str(exc).split())))
+        return EXIT_UNREADABLE
     if args.workers:
         settings.workers = args.workers
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for the connection limit's sockets

@@ -47,5 +47,5 @@ RULES_DIR = data_dir("service.rules", "IDPHOTO_RULES_DIR", "messages.toml")
 MODELS_DIR = data_dir("service.models", "IDPHOTO_MODELS_DIR", "face_detector.tflite")
 
 # The folder holding the `service` package: the checkout in an editable install,
-# site-packages in a wheel's (service.api.live starts the server from there).
+# site-packages in a wheel's (tests/live.py starts the server from there).
 ROOT = Path(__file__).resolve().parent.parent

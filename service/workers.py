@@ -19,6 +19,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -60,6 +61,8 @@ def prepare_engine_process() -> None:
     from .face import load_models
 
     configure(stream=sys.stderr)  # a traceback or a library warning in a worker is a JSON line too
+    # Ctrl+C is for the parent, which stops the pool; a worker that took it too would only print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)
     load_models()
 

@@ -194,6 +194,19 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_2(tmp_path):
             assert run.stdout == ""  # no URL is printed for a server that cannot start
 
 
+def test_serve_with_a_bad_setting_is_one_line_and_exit_2():
+    with socket.socket() as probe:  # a free port: the setting, not the port, must be what stops it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"IDPHOTO_WORKERS": "two"}
+    run = subprocess.run(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--lang", "en"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False, env=env,
+    )
+    line = _one_line_error(run)
+    assert run.returncode == 2 and "A server setting is invalid" in line and "IDPHOTO_WORKERS='two'" in line
+
+
 def test_serve_prints_the_review_page_and_docs_urls_before_serving():
     import selectors
     import signal
