@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="idphoto",
         summary="Checks, crops and compresses portrait photos for Polish school ID cards.",
-        version="0.1.0",
+        version=version("idphoto"),  # the installed package's, as `idphoto --version` says
         lifespan=lifespan,
         docs_url=None,  # served offline by docs.py
         redoc_url=None,
