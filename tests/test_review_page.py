@@ -301,6 +301,18 @@ def test_browser_queue_walked_with_the_keyboard_and_marks_downloaded_as_csv(page
     assert set(posted) <= {"/v1/check", "/v1/fix"} and posted.count("/v1/check") == 3
 
 
+def test_browser_queue_takes_a_whole_folder_and_only_its_photos(page, tmp_path):
+    folder = tmp_path / "klasa-1a"
+    (folder / "nested").mkdir(parents=True)
+    (folder / GOOD).write_bytes((SHARED / GOOD).read_bytes())
+    (folder / "nested" / BAD).write_bytes((SHARED / BAD).read_bytes())
+    (folder / "lista.txt").write_text("not a photo", encoding="utf-8")
+    page.set_input_files("#folder", str(folder))
+    _queue_done(page, 2)
+    names = sorted(page.locator("#queue-list .q-name").all_inner_texts())
+    assert names == sorted([f"klasa-1a/{GOOD}", f"klasa-1a/nested/{BAD}"])
+
+
 def test_browser_change_request_with_both_photos_bad_says_reject_the_request(page):
     page.get_by_label(CHANGE_REQUEST).check()
     page.set_input_files("#current", str(SHARED / NO_FACE))
