@@ -50,7 +50,8 @@ CAST_DIRECTIONS = {
     "magenta": (1.0, 0.0),  # +a*
 }
 GLARE_WHITE = np.array([255.0, 255.0, 255.0], np.float32)
-HAT_COLOURS = ((150, 30, 35), (30, 40, 80), (70, 70, 72), (40, 90, 60), (25, 25, 28), (200, 120, 30))
+# red, navy, grey, green, black, orange, and a hair-brown one (on brown hair only its texture tells)
+HAT_COLOURS = ((150, 30, 35), (30, 40, 80), (70, 70, 72), (40, 90, 60), (25, 25, 28), (200, 120, 30), (75, 52, 38))
 
 
 # ---- small helpers --------------------------------------------------------------------------
@@ -461,7 +462,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("retouch", retouch, "face.retouched", (0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0), 0.6, "blend"),
     Family("second.person", second_person, "background.person", (0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.45, 0.6), 0.25,
            "face share", also=("face.count",), donor=True),
-    Family("headwear", head_covering, "face.headwear", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "brow share"),
+    Family("headwear", head_covering, "face.headwear", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "brow share",
+           measure="head_top_texture"),
     Family("rotate", rotate, "face.pose", (90, 180, 270), 90, "degrees", also=("face.count",),
            ordered=False),
     Family("lowlight", low_light, "image.exposure", (0.0, 0.1, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8), 0.6, "1-gain",

@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service import analyse, report_for
-from service.face.geometry import FACE_OVAL, LEFT_EYE_INNER, LEFT_EYE_OUTER, RIGHT_EYE_INNER, RIGHT_EYE_OUTER
+from service.face.geometry import (
+    FACE_OVAL,
+    LEFT_BROW,
+    LEFT_EYE_INNER,
+    LEFT_EYE_OUTER,
+    RIGHT_BROW,
+    RIGHT_EYE_INNER,
+    RIGHT_EYE_OUTER,
+)
 
 from .conftest import jpeg_bytes
 
@@ -160,3 +168,51 @@ def test_smoothing_the_skin_only_lowers_its_texture(good_face, subject):
     images = [_u8(good_face * (1 - s * weight) + smooth * (s * weight)) for s in strengths]
     results = _run(images, "face.retouched", "skin_texture")
     _assert_monotone(results, rising=False, tolerance=0.01, label="retouch")
+
+
+def _hat(rgb: np.ndarray, analysis, person: np.ndarray, strength: float, colour, ribbed: bool) -> np.ndarray:
+    """A beanie over the person (hair included) down to `strength` of the way from the crown
+    to the brows, bowing down to the sides, shaded like a cylinder, plain or with vertical ribs."""
+    face = analysis.faces.face
+    points = face.landmarks[:, :2]
+    brow_y = float(np.mean(points[RIGHT_BROW + LEFT_BROW, 1]))
+    span = brow_y - face.crown_y
+    x0, _, x1, _ = face.box
+    cx, half = (x0 + x1) / 2, 0.6 * (x1 - x0)
+    xs = np.arange(rgb.shape[1], dtype=np.float32)
+    rel = np.clip((xs - cx) / half, -1.0, 1.0)
+    edge = face.crown_y + strength * span + 0.15 * span * rel**2
+    yy = np.arange(rgb.shape[0], dtype=np.float32)[:, None]
+    hat = ((person > 0.5) & (yy < edge[None, :]) & (np.abs(xs - cx)[None, :] < half)).astype(np.float32)
+    hat = cv2.GaussianBlur(hat, (0, 0), 1.5)[..., None]
+    shade = 1.0 - 0.35 * rel**2
+    if ribbed:
+        shade = shade * (1.0 + 0.12 * np.sin(2 * np.pi * (xs - cx) / (0.04 * (x1 - x0))))
+    fabric = np.asarray(colour, np.float32)[None, None, :] * shade[None, :, None]
+    return _u8(rgb * (1 - hat) + fabric * hat)
+
+
+HAT_STRENGTHS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.55, 0.7, 0.85)
+
+
+@pytest.mark.parametrize("colour", [(25, 25, 28), (70, 50, 35), (150, 30, 35)], ids=["black", "brown", "red"])
+@pytest.mark.parametrize("ribbed", [False, True], ids=["plain", "ribbed"])
+def test_a_hat_of_any_colour_reads_ever_less_like_hair_and_warns_once_it_covers_the_head_top(
+    good_face, subject, colour, ribbed
+):
+    """dev_good_003 has dark hair: a black or brown hat has its colour, only the texture tells."""
+    analysis, person = subject
+    images = [_hat(good_face, analysis, person, s, colour, ribbed) for s in HAT_STRENGTHS]
+    results = _run(images, "face.headwear", "head_top_texture")
+    _assert_monotone(results, rising=False, tolerance=0.08, label=f"hat {colour} ribbed={ribbed}")
+    assert results[0][1] == "pass"
+    assert all(status == "warn" for _, status, _ in results[HAT_STRENGTHS.index(0.3):])
+
+
+def test_a_hat_under_noise_and_sharpening_still_reads_monotone(good_face, subject):
+    analysis, person = subject
+    images = [_sharpen(_noise(_hat(good_face, analysis, person, s, (25, 25, 28), False), 4.0, seed=5))
+              for s in HAT_STRENGTHS]
+    results = _run(images, "face.headwear", "head_top_texture")
+    _assert_monotone(results, rising=False, tolerance=0.08, label="hat, noise and sharpening")
+    assert all(status == "warn" for _, status, _ in results[HAT_STRENGTHS.index(0.55):])

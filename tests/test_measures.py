@@ -230,6 +230,49 @@ def test_head_top_colour_tells_coloured_headwear_from_hair():
         assert skin.off_hair_colour(_lab(np.full((20, 20, 3), cap, np.uint8)), region) > 12, cap
 
 
+def _strands(size=120, seed=3) -> np.ndarray:
+    """Hair-like texture: short bright and dark strokes in every direction on a dark base (L*)."""
+    rng = np.random.default_rng(seed)
+    image = np.full((size, size), 25.0, np.float32)
+    for _ in range(900):
+        x, y = rng.uniform(0, size, 2)
+        angle = rng.uniform(0, np.pi)
+        length = rng.uniform(4, 14)
+        end = (int(x + length * np.cos(angle)), int(y + length * np.sin(angle)))
+        cv2.line(image, (int(x), int(y)), end, float(rng.uniform(10, 45)), 1)
+    return image
+
+
+def test_irregular_detail_tells_hair_from_plain_or_ribbed_fabric_whatever_the_grain():
+    region = np.zeros((120, 120), bool)
+    region[10:110, 10:110] = True
+    xs = np.arange(120, dtype=np.float32)
+    plain = np.full((120, 120), 12.0, np.float32) * (1 - 0.3 * ((xs - 60) / 60) ** 2)[None, :]
+    ribbed = plain * (1 + 0.12 * np.sin(2 * np.pi * xs / 8))[None, :]
+    hair = _strands()
+    assert skin.irregular_detail(plain, region) < 0.02
+    assert skin.irregular_detail(ribbed, region) < 0.05  # detail across the ribs, none along them
+    assert skin.irregular_detail(ribbed.T, region) < 0.05  # whichever way they run
+    assert skin.irregular_detail(hair, region) > 0.5
+    grain = RNG.normal(0, 1.5, plain.shape).astype(np.float32)
+    sigma = noise.noise_sigma(grain + 50, region)
+    assert skin.irregular_detail(plain + grain, region, sigma) < 0.5 * skin.irregular_detail(plain + grain, region)
+    assert skin.irregular_detail(hair + grain, region, sigma) > 0.5
+
+
+def test_head_top_texture_is_a_ratio_to_the_eyebrows_so_blur_moves_both():
+    region = np.zeros((120, 120), bool)
+    region[10:110, 10:110] = True
+    hair = _strands()
+    for sigma in (0.0, 0.8, 1.2):
+        soft = cv2.GaussianBlur(hair, (0, 0), sigma) if sigma else hair
+        assert skin.head_top_texture(soft, region, region) == 1.0
+    brows = _strands(seed=9)  # a plain hat beside the student's own hair
+    assert skin.head_top_texture(np.hstack([np.full_like(hair, 12.0), brows]),
+                                 np.hstack([region, np.zeros_like(region)]),
+                                 np.hstack([np.zeros_like(region), region])) < 0.05
+
+
 def test_other_people_counts_person_parts_not_joined_to_the_student():
     person = np.zeros((100, 100), bool)
     person[30:100, 30:70] = True

@@ -20,6 +20,9 @@ BETWEEN_EYES, BETWEEN_BROWS = 168, 9
 # the outline of each eye opening (lid edges), MediaPipe face-mesh indices
 RIGHT_EYE_CONTOUR = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246]
 LEFT_EYE_CONTOUR = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466]
+# each eyebrow's outline (upper and lower edge), MediaPipe face-mesh indices
+RIGHT_BROW = [46, 53, 52, 65, 55, 70, 63, 105, 66, 107]
+LEFT_BROW = [276, 283, 282, 295, 285, 300, 293, 334, 296, 336]
 FACE_OVAL = [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
              148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109]
 

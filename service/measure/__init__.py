@@ -13,6 +13,7 @@ the only place that knows which region each one sees:
 | eye_floor            | around each eye                                    |
 | eye_glare            | around each eye minus its opening, against the face's brightest skin |
 | head_top_colour      | the person between the crown and the face mesh's top |
+| head_top_texture     | that region's irregular detail against the eyebrows' (every pixel) |
 | forehead_shift       | the upper forehead vs the skin between the eyes      |
 | face_lightness/clip  | face oval                                          |
 | white_point          | the ID crop                                        |
@@ -52,6 +53,7 @@ from ..face.geometry import (
     LEFT_EYE_OUTER,
     LEFT_EYE_TOP,
     LEFT_EYE_BOTTOM,
+    LEFT_BROW,
     LIP_BOTTOM_OUTER,
     LIP_TOP_INNER,
     LIP_TOP_OUTER,
@@ -63,6 +65,7 @@ from ..face.geometry import (
     RIGHT_EYE_OUTER,
     RIGHT_EYE_TOP,
     RIGHT_EYE_BOTTOM,
+    RIGHT_BROW,
 )
 from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness, skin
 
@@ -102,6 +105,7 @@ class Regions:
     right_opening: np.ndarray  # each eye opening (the mesh's eye contour, eroded by a pixel)
     left_opening: np.ndarray
     beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
+    brows: np.ndarray  # both eyebrows (the hull of each one's mesh outline): the student's own hair
 
     def every_other(self) -> Regions:
         """Every other row and column (copied: contiguous masks index several times faster)."""
@@ -183,6 +187,10 @@ def measure_pixels(
         },
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
+    values["head_top_texture"] = _on(
+        (sparse.head_top, sparse.brows),
+        lambda: skin.head_top_texture(lightness, full.head_top, full.brows, values["noise"] or 0.0),
+    )
     return values
 
 
@@ -276,6 +284,7 @@ def build_view(
         *_lens_rings(points, right_eye, left_eye),
         *_openings(points, valid.shape),
         _above(back, points[CHIN, 1]),
+        _brows(points, valid),
     )
     rows = np.arange(height)
     head_rows = (rows >= face.crown_y * k - y0) & (rows <= face.chin_y * k - y0)
@@ -410,6 +419,15 @@ def _openings(points: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, n
         cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
         out.append(cv2.erode(opening, np.ones((3, 3), np.uint8)) > 0)
     return out[0], out[1]
+
+
+def _brows(points: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Both eyebrows: the convex hull of each one's mesh outline, inside the frame."""
+    out = np.zeros(valid.shape, np.uint8)
+    for contour in (RIGHT_BROW, LEFT_BROW):
+        hull = cv2.convexHull(points[contour].astype(np.float32))
+        cv2.fillPoly(out, [np.round(hull).astype(np.int32)], 1)
+    return (out > 0) & valid
 
 
 def _above(region: np.ndarray, row: float) -> np.ndarray:

@@ -51,6 +51,7 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "sclera_a",
     "skin_texture",
     "head_top_colour",
+    "head_top_texture",
     "background_texture",
     "background_lightness",
     "background_chroma",

@@ -1,5 +1,5 @@
 """Skin and hair: the colour of the skin (a cast on the face), its fine texture (retouching),
-and whether what covers the top of the head has the colour of hair."""
+and whether what covers the top of the head has the colour and the texture of hair."""
 
 from __future__ import annotations
 
@@ -65,6 +65,54 @@ def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
         along = a * np.cos(edge) + b * np.sin(edge)
         distances.append(abs(b * np.cos(edge) - a * np.sin(edge)) if along >= 0 else float(np.hypot(a, b)))
     return float(min(distances))
+
+
+# Irregular detail (hair against fabric): a light 2-D smoothing first (most grain gone), then
+# each axis's detail against a 1-D Gaussian along it (output pixels)
+_DETAIL_PRE = 1.0
+_DETAIL_SPAN = 1.5
+_NOISE_DETAIL = 0.081  # that detail's median on white noise of deviation 1 (L*), measured
+_NOISE_COUNT = 1.5  # the engine's noise reading undercounts the grain this detail sees (JPEG takes the finest first)
+_DETAIL_PAD = 8
+_ONE = np.array([1.0], np.float32)
+_SPAN_KERNEL = cv2.getGaussianKernel(int(8 * _DETAIL_SPAN) | 1, _DETAIL_SPAN).astype(np.float32)
+
+
+def irregular_detail(lightness: np.ndarray, region: np.ndarray, noise: float = 0.0) -> float:
+    """Fine detail of a region along the axis that has less of it, grain taken out (L* units).
+
+    Hair is strands running every way: it holds fine detail along both image axes. Plain
+    fabric holds none, and ribbed knit has it across the ribs only, none along them. So the
+    detail is read along each axis (lightness minus its 1-D blur along that axis, after a light
+    smoothing that removes most grain), as the median over the region, and the smaller of
+    the two counts. Grain adds in quadrature: `noise` (the engine's grain reading, L*) is
+    taken out, so that a noisy photo's plain hat still reads plain.
+    """
+    bx, by, width, height = cv2.boundingRect(region.view(np.uint8))
+    y0, y1 = max(by - _DETAIL_PAD, 0), by + height + _DETAIL_PAD
+    x0, x1 = max(bx - _DETAIL_PAD, 0), bx + width + _DETAIL_PAD
+    part = cv2.GaussianBlur(lightness[y0:y1, x0:x1].astype(np.float32), (0, 0), _DETAIL_PRE)
+    # the medians read every other row and column: a quarter of the samples gives the same value
+    inside = region[y0:y1:2, x0:x1:2]
+    along_rows = cv2.sepFilter2D(part, -1, _SPAN_KERNEL, _ONE)
+    along_cols = cv2.sepFilter2D(part, -1, _ONE, _SPAN_KERNEL)
+    detail = min(float(np.median(np.abs(part - smooth)[::2, ::2][inside])) for smooth in (along_rows, along_cols))
+    grain = _NOISE_COUNT * _NOISE_DETAIL * max(noise, 0.0)
+    return float(np.sqrt(max(detail * detail - grain * grain, 0.0)))
+
+
+def head_top_texture(lightness: np.ndarray, head_top: np.ndarray, brows: np.ndarray, noise: float = 0.0) -> float:
+    """Irregular detail of the top of the head over that of the eyebrows (`irregular_detail`).
+
+    A cap, a beanie or a hood of any colour, a black one on black hair included, is plain or
+    regularly knitted fabric where hair would be strands; the eyebrows are the student's own
+    hair in the same photo, equally sharp, equally compressed and equally lit, so the ratio
+    does not move with the camera: 0.6 and up for hair (and for a bald head's skin), under
+    0.3 once a hat covers most of the head top. A ratio, not a difference: blur and
+    compression lower both.
+    """
+    reference = irregular_detail(lightness, brows, noise)
+    return irregular_detail(lightness, head_top, noise) / max(reference, 1e-3)
 
 
 _SCLERA_SHARE = 0.3  # the brightest share of an eye opening: the white of the eye, not the iris or the lashes
