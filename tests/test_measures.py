@@ -281,3 +281,50 @@ def test_other_people_counts_person_parts_not_joined_to_the_student():
     assert background.other_people(person, face) == 0.0
     person[0:40, 90:100] = True  # someone at the edge
     assert abs(background.other_people(person, face) - 0.04) < 1e-9
+
+
+def test_the_directional_blur_reads_the_motion_across_its_direction_only():
+    """Random squares smeared horizontally: the horizontal reading grows with the smear, the
+    vertical one stays at the photo's own blur."""
+    rng = np.random.default_rng(4)
+    image = np.full((200, 200), 40, np.float32)
+    for x, y, size, level in zip(*(rng.integers(0, 190, 40), rng.integers(0, 190, 40),
+                                   rng.integers(6, 20, 40), rng.integers(50, 90, 40))):
+        cv2.rectangle(image, (int(x), int(y)), (int(x + size), int(y + size)), float(level), -1)
+    image = cv2.GaussianBlur(image, (0, 0), 1.0)
+    inside = np.zeros(image.shape, bool)
+    inside[24:-24, 24:-24] = True
+    readings = []
+    for length in (1, 9, 17):
+        kernel = np.ones((1, length), np.float32) / length
+        readings.append(sharpness.directional_blur(cv2.filter2D(image, -1, kernel), inside, 1.5, 2.0))
+    horizontal, vertical = [r[0] for r in readings], [r[2] for r in readings]
+    assert horizontal == sorted(horizontal) and horizontal[-1] > horizontal[0] + 2
+    assert max(vertical) - min(vertical) < 0.5
+
+
+def test_the_eye_openings_differ_once_a_reflection_lifts_one():
+    rng = np.random.default_rng(5)
+    lightness = rng.normal(35, 3, (40, 80)).astype(np.float32)
+    right, left = np.zeros((40, 80), bool), np.zeros((40, 80), bool)
+    right[10:30, 5:35], left[10:30, 45:75] = True, True
+    shifts = []
+    for alpha in (0.0, 0.25, 0.5, 1.0):
+        lit = lightness.copy()
+        lit[right] = lit[right] * (1 - alpha) + 100 * alpha
+        shifts.append(occlusion.eye_opening_shift(lit, right, left))
+    assert shifts[0] < 2 and shifts == sorted(shifts) and shifts[-1] > 60
+
+
+def test_the_whites_of_the_eyes_turn_yellow_with_a_warm_cast():
+    eye = np.zeros((30, 60, 3), np.uint8)
+    eye[:] = (232, 230, 228)
+    opening = np.ones((30, 60), bool)
+    readings = []
+    for delta in (0, 5, 10, 20):
+        lab = cv2.cvtColor(eye.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        lab[..., 2] += delta
+        cast = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255, 0, 255).round().astype(np.uint8)
+        readings.append(skin.sclera_b(cast, opening))
+    assert readings == sorted(readings) and readings[-1] > readings[0] + 15
+    assert skin.sclera_colour(eye, np.zeros((30, 60), bool)) is None

@@ -9,9 +9,10 @@ the only place that knows which region each one sees:
 | blur_px, detail_px   | face oval (and a margin), crop at the output height  |
 | skin_a, skin_b, hue  | the cheeks and the skin between the eyes           |
 | skin_texture         | the cheeks, every pixel                            |
-| sclera_a             | each eye opening (mesh contour), every pixel: its brightest part |
+| sclera_a, sclera_b   | each eye opening (mesh contour), every pixel: its brightest part |
 | eye_floor            | around each eye                                    |
 | eye_glare            | around each eye minus its opening, against the face's brightest skin |
+| eye_opening_shift    | the two eye openings (mesh contour), every pixel: one against the other |
 | head_top_colour      | the person between the crown and the face mesh's top |
 | head_top_texture     | that region's irregular detail against the eyebrows' (every pixel) |
 | forehead_shift       | the upper forehead vs the skin between the eyes      |
@@ -162,6 +163,10 @@ def measure_pixels(
             (sparse.right_lens, sparse.left_lens),
             lambda: occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_lens, sparse.left_lens),
         ),
+        "eye_opening_shift": _on(
+            (sparse.right_opening, sparse.left_opening),
+            lambda: occlusion.eye_opening_shift(lightness, full.right_opening, full.left_opening),
+        ),
         "eye_floor": _on(
             (sparse.right_eye, sparse.left_eye),
             lambda: occlusion.eye_floor(sparse_lightness, sparse.right_eye, sparse.left_eye),
@@ -171,7 +176,7 @@ def measure_pixels(
             lambda: occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead),
         ),
         **_skin_values(view),
-        "sclera_a": skin.sclera_a(view.rgb, full.right_opening, full.left_opening),
+        **_sclera_values(view.rgb, full.right_opening, full.left_opening),
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
@@ -217,6 +222,12 @@ def _skin_values(view: MeasureView) -> dict[str, float | None]:
         values["skin_texture"] = skin.fine_texture(view.lightness, cheeks)
     values["head_top_colour"] = _on(sparse.head_top, lambda: skin.off_hair_colour(view.sparse_lab, sparse.head_top))
     return values
+
+
+def _sclera_values(rgb: np.ndarray, right: np.ndarray, left: np.ndarray) -> dict[str, float | None]:
+    """a* and b* of the whites of the eyes, read once for both."""
+    colour = skin.sclera_colour(rgb, right, left)
+    return {"sclera_a": None, "sclera_b": None} if colour is None else {"sclera_a": colour[0], "sclera_b": colour[1]}
 
 
 def _on(sparse_regions: np.ndarray | tuple[np.ndarray, ...], measure) -> float | None:

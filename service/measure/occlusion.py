@@ -55,6 +55,20 @@ def eye_glare(lightness: np.ndarray, face: np.ndarray, right_lens: np.ndarray, l
     return max(float(np.mean(lightness[lens > 0] > threshold)) for lens in (right_lens, left_lens))
 
 
+def eye_opening_shift(lightness: np.ndarray, right_opening: np.ndarray, left_opening: np.ndarray) -> float:
+    """L* difference between the two eye openings' medians (0 = alike).
+
+    Both eyes of one face hold the same iris under the same light, so their openings read
+    alike (within 12 L* on the DEV photos, gaze and a side light included); a reflection
+    across one lens lifts that eye's iris and pupil towards white (a streak at half strength:
+    +20-30), while most of it lies on the opening, where `eye_glare` does not look. The
+    median, not the mean: a catchlight or a few lash pixels do not move it. A reflection
+    over both lenses alike leaves this at 0; `eye_floor` reads that one.
+    """
+    right, left = float(np.median(lightness[right_opening])), float(np.median(lightness[left_opening]))
+    return abs(right - left)
+
+
 def eye_floor(lightness: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:
     """The darkest tenth of each eye's surroundings (10th percentile L*), the lighter eye.
 

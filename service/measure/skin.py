@@ -31,20 +31,32 @@ def hue(a: float, b: float) -> float:
     return float(np.degrees(np.arctan2(b, a)))
 
 
-def fine_texture(lightness: np.ndarray, skin: np.ndarray, sigma: float = 1.0) -> float:
-    """Median absolute fine detail (L* minus its blur) of the skin, in L* units.
+# Detail bands of the skin between Gaussian scales (output pixels): 0-1 and 1-2 px are the
+# fine band (pores, grain), 2-4 and 4-8 px the mid band (the skin's unevenness and shading)
+_BAND_EDGES = (1.0, 2.0, 4.0, 8.0)
+_TEXTURE_PAD = 24  # 3 sigma of the widest blur: the region's bands do not see the crop's edge
 
-    A beauty filter smooths skin to plastic: its finest detail (pores, fine grain) goes to
-    zero while edges stay. The median, unlike a mean, ignores the few edges (the nose side,
-    a strand of hair) that a cheek region holds.
+
+def fine_texture(lightness: np.ndarray, skin: np.ndarray) -> float:
+    """Fine skin detail weighted by its share over the mid band: fine**3 / mid**2 (L* units).
+
+    A beauty filter smooths the skin edge-preservingly: it takes the finest detail (pores,
+    grain) down furthest and leaves the mid band's unevenness and shading in part. Smooth
+    young skin has little fine detail too, but keeps it in proportion to the mid band; so
+    the fine amplitude alone overlaps between the two, and this product of the amplitude and
+    the squared fine-over-mid ratio does not. Each band is the median absolute difference
+    of two Gaussian blurs over the region (a median ignores the few edges a cheek holds);
+    fine and mid are the geometric means of their two bands.
     """
     rows, cols = np.flatnonzero(skin.any(axis=1)), np.flatnonzero(skin.any(axis=0))
-    pad = 4
-    y0, y1 = max(rows[0] - pad, 0), rows[-1] + pad + 1
-    x0, x1 = max(cols[0] - pad, 0), cols[-1] + pad + 1
+    y0, y1 = max(rows[0] - _TEXTURE_PAD, 0), rows[-1] + _TEXTURE_PAD + 1
+    x0, x1 = max(cols[0] - _TEXTURE_PAD, 0), cols[-1] + _TEXTURE_PAD + 1
     part = lightness[y0:y1, x0:x1].astype(np.float32)
-    detail = np.abs(part - cv2.GaussianBlur(part, (0, 0), sigma))
-    return float(np.median(detail[skin[y0:y1, x0:x1] > 0]))
+    inside = skin[y0:y1, x0:x1] > 0
+    blurred = [part] + [cv2.GaussianBlur(part, (0, 0), s) for s in _BAND_EDGES]
+    bands = [max(float(np.median(np.abs(a - b)[inside])), 1e-4) for a, b in zip(blurred, blurred[1:])]
+    fine, mid = np.sqrt(bands[0] * bands[1]), np.sqrt(bands[2] * bands[3])
+    return float(fine**3 / mid**2)
 
 
 def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
@@ -127,7 +139,24 @@ def sclera_a(rgb: np.ndarray, *openings: np.ndarray) -> float | None:
     photos, red vessels and warm light making it pinker), whatever the skin tone. A green
     cast, from fluorescent light or a white balance gone wrong, pushes it below zero with
     everything else; on ruddy skin the skin's own a* stays in the range of paler skin, but
-    the eyes do not (-5 to -21 at a 20 dE cast)."""
+    the eyes do not (-5 to -21 at a 20 dE cast). A magenta cast pushes it the other way,
+    beyond the pinkest real eyes."""
+    colour = sclera_colour(rgb, *openings)
+    return None if colour is None else colour[0]
+
+
+def sclera_b(rgb: np.ndarray, *openings: np.ndarray) -> float | None:
+    """CIELAB b* (blue-yellow) of the whites of the eyes, read as `sclera_a`.
+
+    A warm (tungsten, yellow-orange) cast yellows the eye whites with the skin; on pale,
+    low-b* skin the skin itself stays in the range of naturally golden skin, the eyes do not."""
+    colour = sclera_colour(rgb, *openings)
+    return None if colour is None else colour[1]
+
+
+def sclera_colour(rgb: np.ndarray, *openings: np.ndarray) -> tuple[float, float] | None:
+    """(a*, b*) of the whites of the eyes: the median of the brightest 30 % of each eye
+    opening, averaged over the eyes that show enough of it. None when none does."""
     values = []
     for opening in openings:
         x0, y0, width, height = cv2.boundingRect(opening.view(np.uint8))
@@ -136,7 +165,10 @@ def sclera_a(rgb: np.ndarray, *openings: np.ndarray) -> float | None:
             continue
         lab = cv2.cvtColor(rgb[y0:y1, x0:x1].astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
         inside = opening[y0:y1, x0:x1]
-        lightness, a = lab[..., 0][inside], lab[..., 1][inside]
+        lightness = lab[..., 0][inside]
         bright = lightness >= np.quantile(lightness, 1 - _SCLERA_SHARE)
-        values.append(float(np.median(a[bright])))
-    return float(np.mean(values)) if values else None
+        values.append((float(np.median(lab[..., 1][inside][bright])), float(np.median(lab[..., 2][inside][bright]))))
+    if not values:
+        return None
+    a, b = np.mean(values, axis=0)
+    return float(a), float(b)
