@@ -313,6 +313,19 @@ def test_browser_queue_takes_a_whole_folder_and_only_its_photos(page, tmp_path):
     assert names == sorted([f"klasa-1a/{GOOD}", f"klasa-1a/nested/{BAD}"])
 
 
+def test_browser_language_switch_while_the_queue_runs_leaves_no_stale_answer(page):
+    """An answer asked for in Polish that arrives after the switch must not stand in the queue."""
+    page.set_input_files("#photo", [str(SHARED / name) for name in (GOOD, BAD)])
+    page.get_by_role("button", name="English").click()
+    _queue_done(page, 2)
+    assert page.locator("#queue-list .q-verdict").all_inner_texts() == ["Accept", "Reject"]
+    page.locator(".result .check-title").first.wait_for()
+    assert page.locator('.checks li[data-rule="file.format"] .check-title').inner_text() == "File format"
+    page.keyboard.press("n")
+    page.wait_for_function("() => document.querySelector('.q-position').textContent.startsWith('Photo 2 of 2')")
+    assert page.locator('.checks li[data-rule="face.count"] .check-title').inner_text() == "Number of people"
+
+
 def test_browser_change_request_with_both_photos_bad_says_reject_the_request(page):
     page.get_by_label(CHANGE_REQUEST).check()
     page.set_input_files("#current", str(SHARED / NO_FACE))

@@ -465,15 +465,16 @@ async function pump() {
     for (let next = nextPending(); next && run === state.run; next = nextPending()) {
       next.status = "checking";
       renderQueue();
+      let report = null;
+      let error = null;
       try {
-        next.report = await post("v1/check", { photo: next.file }, null, { overlay: "true" }).then((r) => r.json());
-        next.status = "done";
+        report = await post("v1/check", { photo: next.file }, null, { overlay: "true" }).then((r) => r.json());
       } catch (err) {
-        next.error = err;
-        next.status = "error";
-        handleAuth(err);
+        error = err;
       }
-      if (run !== state.run) break;
+      if (run !== state.run) break; // asked again meanwhile (language, profile): this answer is stale
+      Object.assign(next, report ? { report, status: "done" } : { error, status: "error" });
+      if (error) handleAuth(error);
       renderQueue();
       if (state.queue[state.index] === next) showCurrent();
     }
