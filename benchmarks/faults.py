@@ -1,6 +1,7 @@
 """Fault harness: how every check responds to faults of growing strength, at the output scale.
 
     python benchmarks/faults.py [--photos N] [--families blur,jpeg] [--jobs 2] [--out benchmarks/out/faults.json]
+    python benchmarks/faults.py --again benchmarks/out/faults.json   # the tables again, no engine run
 
 Bases: each `good_id` photo of ../shared/photos (or $IDPHOTO_SHARED_PHOTOS, manifest.csv) is
 auto-fixed (`service.fix.fix`, default profile, q95) to the 492x633 ID crop; a photo that
@@ -24,7 +25,7 @@ Report (stdout, and JSON with every record):
   - per family: caught at the bad strengths, accepted there, caught at the weakest strength,
     and monotonicity: photos whose target measure moves back towards "good" as the strength
     grows (by more than 2 % of its spread over the good photos, or of the rule's warn band when
-    they do not spread), and photos whose score rises;
+    they do not spread), and photos whose score rises (by more than 2 points);
   - per rule and measure: detection-error trade-off. Negatives: the bases and the original
     good_id photos (only the bases for measures that count the file's pixels, such as
     crop_height_px); positives: faults of the families aimed at the rule at strength >=
@@ -32,6 +33,9 @@ Report (stdout, and JSON with every record):
     higher is worse, `pass_min`: lower; both: the distance from the middle of the pass range):
     equal error rate,
     and the miss rate (FNMR) and false alarm rate (FMR) at the profile's warn and fail limits;
+  - per rule, all its limits together (what the judge decides): the same trade-off on the rule's
+    worst limit margin (0 at the pass limit, 1 at the fail limit), so that a cast the eye whites
+    catch on a ruddy face counts for face.colour although skin a* alone misses it;
   - the headline: clearly bad photos (strength >= bad_from) with the verdict accept.
 
 The donor of `second.person` is the next base in the list. Seeds come from the photo and the
@@ -67,11 +71,13 @@ from degrade import Subject  # noqa: E402
 
 import service.fix  # noqa: E402
 from service import Analysis, PhotoError, analyse, check, load_profile, report_for  # noqa: E402
-from service.profile import Limit, Profile  # noqa: E402
+from service.judge import judge_rule  # noqa: E402
+from service.profile import Limit, Profile, Rule  # noqa: E402
 from service.report import Report  # noqa: E402
 
 LANG = "en"
 MONOTONE_TOLERANCE = 0.02  # share of the good photos' spread of a measure a fault may move it back
+SCORE_TOLERANCE = 2  # points a stronger fault may score above a weaker one (rounding, re-encoding), as tests/test_fault_properties.py
 # Measures that count the file's own pixels or bytes: the uncropped originals are no negatives for them
 FILE_SCALE_MEASURES = ("is_jpeg", "file_bytes", "dpi", "crop_height_px", "eye_distance_px")
 
@@ -320,7 +326,7 @@ def monotonicity(family: fam.Family, records: list[dict], direction: int | None,
                     break
                 worst = v if worst is None else max(worst, v)
         scores = [r["score"] for r in mine if r["score"] is not None]
-        if any(s > min(scores[:k]) for k, s in enumerate(scores) if k):
+        if any(s > min(scores[:k]) + SCORE_TOLERANCE for k, s in enumerate(scores) if k):
             score_bad.append(file)
     return {"photos": len(by_photo), "measure_not_monotone": None if direction is None else len(measure_bad),
             "measure_not_monotone_files": measure_bad, "score_rises": len(score_bad), "score_rises_files": score_bad,
@@ -384,7 +390,8 @@ def det(negatives: list[float], positives: list[float], limit: Limit) -> dict:
     def outside(low: float | None, high: float | None) -> dict:
         def flagged(values: list[float]) -> np.ndarray:
             v = np.asarray(values, np.float64)
-            return ((v < low) if low is not None else False) | ((v > high) if high is not None else False)
+            none = np.zeros(v.shape, bool)
+            return ((v < low) if low is not None else none) | ((v > high) if high is not None else none)
 
         return {"low": low, "high": high, "fmr": float(np.mean(flagged(negatives))),
                 "fnmr": float(np.mean(~flagged(positives)))}
@@ -427,6 +434,74 @@ def det_rows(records: list[dict], families: list[fam.Family], profile: Profile, 
             row |= det(negatives, positives, limit)
         rows.append(row)
     return rows
+
+
+def limit_margin(limit: Limit, value: float) -> float:
+    """How far past its pass range the value lies, in warn bands: <= 0 passes, 0..1 warns, > 1
+    fails (a limit with no band, or a warn_only one, takes a quarter of its pass limit, as the
+    judge scores it); negative inside the pass range, so a sweep can go below the limit."""
+    sides = []
+    for pass_at, fail_at, sign in ((limit.pass_max, limit.fail_max, 1.0), (limit.pass_min, limit.fail_min, -1.0)):
+        if pass_at is None:
+            continue
+        band = abs(fail_at - pass_at) if fail_at is not None and not limit.warn_only else 0.0
+        band = band or max(abs(pass_at) * 0.25, 1e-9)
+        sides.append(sign * (value - pass_at) / band)
+    return max(sides)
+
+
+def rule_margin(rule: Rule, values: dict[str, float | None]) -> float | None:
+    """The rule's worst limit margin (see limit_margin); None when none of its measures was made."""
+    found = [limit_margin(lim, float(values[lim.measure])) for lim in rule.limits
+             if values.get(lim.measure) is not None]
+    return max(found) if found else None
+
+
+def rule_det_rows(records: list[dict], families: list[fam.Family], profile: Profile, bases: list[Base],
+                  originals: list[dict]) -> list[dict]:
+    """Per rule, all its limits together (the rule's decision, as the judge makes it): the
+    detection-error trade-off of the worst limit margin, negatives the bases and the original
+    good_id photos (without the measures that count file pixels), positives its families'
+    faults at >= bad_from. A cast is caught by the eye whites when the skin's own a* cannot
+    tell a ruddy face, dark exposure by the white point when dark skin reads as dark as a dim
+    photo: the rule's EER is the figure the secretary sees."""
+    present = {r.id: r for r in profile.rules}
+    aimed: dict[str, set[str]] = defaultdict(set)
+    for family in families:
+        if family.rule in present:
+            aimed[family.rule].add(family.name)
+    rows = []
+    for rule_id, names in aimed.items():
+        rule = present[rule_id]
+        negative_sets = [b.values for b in bases] + [
+            {k: v for k, v in o["values"].items() if k not in FILE_SCALE_MEASURES} for o in originals]
+        negative_sets = [v for v in negative_sets if v]
+        bad = [r for r in records if r["family"] in names and r["bad"]]
+        neg = [m for m in (rule_margin(rule, v) for v in negative_sets) if m is not None]
+        pos = [m for m in (rule_margin(rule, r["target"]["values"]) for r in bad) if m is not None]
+        row = {"rule": rule_id, "families": sorted(names), "negatives": len(neg), "positives": len(pos),
+               "positives_not_measured": len(bad) - len(pos)}
+        if neg and pos:
+            row |= det(neg, pos, Limit("margin", pass_max=0.0, fail_max=1.0))
+            del row["fail"]  # the margin's 1 is not the judge's fail for every limit: count it as the judge does
+            row["fail"] = {"fmr": _share_status(rule, negative_sets, "fail"),
+                           "fnmr": 1.0 - _share_status(rule, [r["target"]["values"] for r in bad], "fail", measured=True)}
+            row["warn"] = {"fmr": _share_status(rule, negative_sets, "warn", or_worse=True),
+                           "fnmr": 1.0 - _share_status(rule, [r["target"]["values"] for r in bad], "warn",
+                                                       or_worse=True, measured=True)}
+        rows.append(row)
+    return rows
+
+
+def _share_status(rule: Rule, value_sets: list[dict], status: str, or_worse: bool = False,
+                  measured: bool = False) -> float:
+    """Share of the value sets the judge gives `status` (or worse) on this rule; `measured`: of
+    those where at least one of its measures was made."""
+    wanted = {"warn", "fail"} if or_worse else {status}
+    outcomes = [judge_rule(rule, v) for v in value_sets]
+    if measured:
+        outcomes = [o for o, v in zip(outcomes, value_sets) if rule_margin(rule, v) is not None]
+    return sum(o is not None and o.status in wanted for o in outcomes) / len(outcomes) if outcomes else 0.0
 
 
 def headline(records: list[dict]) -> dict:
@@ -488,7 +563,8 @@ def print_families(rows: list[dict]) -> None:
     print(table(headers, body, right=set(range(2, 11))))
     print("  weakest caught: the target rule warns or fails at the family's weakest (meant invisible) strength.")
     print("  measure back: photos whose target measure moves back towards good by more than 2 % of its spread on the")
-    print("  good photos (or of the warn band) as the strength grows; score rises: photos whose score goes up with it.")
+    print("  good photos (or of the warn band) as the strength grows; score rises: photos whose score goes up with it")
+    print(f"  by more than {SCORE_TOLERANCE} points over the lowest score at a weaker strength.")
 
 
 def limits(side: dict) -> str:
@@ -526,6 +602,24 @@ def print_det(rows: list[dict]) -> None:
     print("  (±t: a two-sided limit, swept on the distance from the middle of its pass range).")
 
 
+def print_rule_det(rows: list[dict]) -> None:
+    print("\n== Per rule, all its limits together (the judge's decision): EER of the worst limit margin ==")
+    headers = ["rule", "families", "neg", "pos", "n/m", "EER", "at margin", "warn FNMR", "warn FMR", "fail FNMR",
+               "fail FMR"]
+    body = []
+    for r in rows:
+        if "eer" not in r:
+            body.append([r["rule"], len(r["families"]), r["negatives"], r["positives"], r["positives_not_measured"],
+                         *["-"] * 6])
+            continue
+        body.append([r["rule"], len(r["families"]), r["negatives"], r["positives"], r["positives_not_measured"],
+                     pct(r["eer"]), number(r["eer_threshold"]), pct(r["warn"]["fnmr"]), pct(r["warn"]["fmr"]),
+                     pct(r["fail"]["fnmr"]), pct(r["fail"]["fmr"])])
+    print(table(headers, body, right=set(range(1, 11))))
+    print("  margin: how far past its pass range a limit's value lies, in warn bands (0 = the pass limit, 1 = the")
+    print("  fail limit); the rule takes its worst limit. warn/fail: the judge's own statuses (warn or worse; fail).")
+
+
 def print_headline(head: dict) -> None:
     print(f"\n== CLEARLY BAD PHOTOS ACCEPTED: {head['accepted']} of {head['bad']} ({pct(head['share'])}) ==")
     by_family = defaultdict(list)
@@ -560,7 +654,11 @@ def main() -> int:
     parser.add_argument("--families", default=None, help="comma-separated names or prefixes (default: all)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "faults.json")
+    parser.add_argument("--again", type=Path, default=None, metavar="JSON",
+                        help="summarise an earlier run's records again (no engine run): the tables after a change here")
     args = parser.parse_args()
+    if args.again is not None:
+        return summarise_again(args.again)
 
     if not acc.SHARED.is_dir():
         sys.exit(f"faults: the photos are absent: {acc.SHARED} (set IDPHOTO_SHARED_PHOTOS)")
@@ -593,6 +691,7 @@ def main() -> int:
         "strengths": strength_rows(records, families),
         "family_summary": family_rows(records, families, profile, measures, bases, originals),
         "det": det_rows(records, families, profile, measures, bases, originals),
+        "rule_det": rule_det_rows(records, families, profile, bases, originals),
         "headline": headline(records),
     }
     print(f"\nCorpus {acc.SHARED}: {len(bases)} bases (fixed good_id photos), {len(records)} faulty images, "
@@ -601,6 +700,7 @@ def main() -> int:
     print_strengths(summary["strengths"])
     print_families(summary["family_summary"])
     print_det(summary["det"])
+    print_rule_det(summary["rule_det"])
     print_headline(summary["headline"])
     summary["seconds"] = round(time.perf_counter() - started, 1)
     summary["originals"] = originals
@@ -608,6 +708,25 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=1))
     print(f"\n{len(records)} checks in {summary['seconds']:.0f} s; wrote {args.out}")
+    return 0
+
+
+def summarise_again(path: Path) -> int:
+    """Print the tables of an earlier run from its JSON (the same profile and families)."""
+    earlier = json.loads(path.read_text())
+    profile = load_profile()
+    names = {f["name"] for f in earlier["families"]}
+    families = [f for f in fam.FAMILIES if f.name in names]
+    records = earlier["records"]
+    measures = {f.name: target_measure(f, profile, records) for f in families}
+    attach_measures(records, measures)
+    bases = [Base(b["file"], None, None, b["values"]) for b in earlier["baseline"]]
+    originals = earlier["originals"]
+    print(f"Again from {path}: {len(bases)} bases, {len(records)} faulty images; profile {profile.name}")
+    print_families(family_rows(records, families, profile, measures, bases, originals))
+    print_det(det_rows(records, families, profile, measures, bases, originals))
+    print_rule_det(rule_det_rows(records, families, profile, bases, originals))
+    print_headline(headline(records))
     return 0
 
 

@@ -6,9 +6,12 @@ past `pass_*` the value is (more the further). A rule takes the worst of its lim
 
 Score: every rule may cost up to its `weight` in points. A warning costs 20-50 % of it and a
 failure 60-100 %, growing with how far the value is past the limit; `raw` is 100 minus the
-costs (floored at 0). The score places `raw` inside the verdict's band, so score and verdict
-never disagree: reject 0..caps.reject, review above it up to caps.review, accept above that.
-More faults, or worse ones, always give a lower score. Advisory rules (metadata auto-fix
+costs (floored at 0). A rule that could not be measured at all (no face, no background in
+sight) costs as a failure: what nobody could check earns no points, so a fault strong enough
+to hide the face never scores above a weaker one that left the face to be judged. The score
+places `raw` inside the verdict's band, so score and verdict never disagree: reject
+0..caps.reject, review above it up to caps.review, accept above that. More faults, or worse
+ones, always give a lower score. Advisory rules (metadata auto-fix
 rewrites, such as dpi) are reported but cost nothing.
 """
 
@@ -20,6 +23,8 @@ from .measure.names import SET_BY_FIX
 from .present import format_limit, format_value, message, parent_text
 from .profile import Limit, Profile, Rule
 from .report import STATUS_RANK, Check, Threshold
+
+UNMEASURED_COST = 0.8  # share of its weight a rule that could not be measured costs: a failure's
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def judge_rule(rule: Rule, values: dict[str, float | None]) -> Outcome | None:
         if rule.if_missing == "skip":
             return None
         status = rule.if_missing
-        return Outcome(status, 0.35 if status == "warn" else 0.8, "missing", rule.limits[0], None)
+        return Outcome(status, 0.35 if status == "warn" else UNMEASURED_COST, "missing", rule.limits[0], None)
     return max(outcomes, key=lambda o: (STATUS_RANK[o.status], o.badness))
 
 
@@ -68,6 +73,8 @@ def judge(values: dict[str, float | None], profile: Profile, lang: str) -> tuple
         outcome = judge_rule(rule, values)
         if outcome is None:
             skipped.append(rule.id)
+            if not rule.advisory:
+                cost += rule.weight * UNMEASURED_COST
             continue
         checks.append(_check(rule, outcome, profile, lang))
         if rule.advisory and outcome.status != "pass":  # its own status: reported, never counted as a problem

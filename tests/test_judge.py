@@ -1,4 +1,4 @@
-from service.judge import main_problem, evaluate, judge
+from service.judge import evaluate, judge, main_problem
 from service.profile import Limit, load_profile
 
 
@@ -102,3 +102,21 @@ def test_the_message_for_the_parent_is_formal_names_the_main_problem_first_and_o
     assert verdict == "accept" and parent_message(checks, verdict, profile, "en") is None
     checks, _, _, verdict = judge(_values(background_texture=2.5), profile, "en")
     assert verdict == "review" and parent_message(checks, verdict, profile, "en").startswith("Dear Parent,\n\nthe photo")
+
+
+def test_a_fault_that_hides_the_face_never_scores_above_one_that_left_it_measurable():
+    """The strongest cast or blur loses the face: its face rules cannot be measured. They must
+    cost at least what the weaker fault's failures cost, or the score would rise with strength."""
+    profile = load_profile()
+    face_rules = [r for r in profile.rules if not r.advisory and r.id not in ("face.count", "file.format", "file.size")]
+    face_measures = {lim.measure for r in face_rules for lim in r.limits}
+    worst_measured = {
+        lim.measure: (lim.fail_max * 10 + 10 if lim.fail_max is not None else
+                      (lim.fail_min - 10 * abs(lim.fail_min) - 10 if lim.fail_min is not None else None))
+        for r in face_rules for lim in r.limits
+    }
+    measured = judge(_values(**{m: v for m, v in worst_measured.items() if v is not None}), profile, "en")
+    lost = judge(_values(face_count=0.0, **{m: None for m in face_measures}), profile, "en")
+    assert measured[3] == lost[3] == "reject"
+    assert lost[2] <= measured[2], (lost[2], measured[2])
+    assert lost[1], "the unmeasured rules are still listed as skipped"
