@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import decode
 from .crop import CropPlan, plan_crop
 from .errors import PhotoError, describe
-from .face import FaceAnalysis, analyse_faces, load_models
+from .face import FaceAnalysis, analyse_faces, load_models, orient
 from .fixplan import FixOptions, plan_fix
 from .judge import judge, main_problem, parent_message
 from .measure import measure_pixels
@@ -55,6 +55,8 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE, child: bool =
     clock.lap("decode")
 
     faces = analyse_faces(decoded.rgb, decoded.scale, load_models(), profile.detection)
+    if faces.turn:  # found only turned (a photo saved sideways): from here on, the photo stands upright
+        photo, decoded = orient.turned_photo(photo, faces.turn), orient.turned_image(decoded, faces.turn)
     clock.lap("face")
 
     values: dict[str, float | None] = {
@@ -62,6 +64,7 @@ def analyse(data: bytes, profile: Profile | str = DEFAULT_PROFILE, child: bool =
         "file_bytes": float(photo.n_bytes),
         "dpi": photo.dpi,
         "face_count": float(faces.count),
+        "turn_needed_deg": float(faces.turn) if faces.count else None,
     }
     crop = None
     if faces.face is not None:

@@ -104,7 +104,10 @@ class DetectionSettings:
     alone_face_fraction: float
     alone_max_other: float
     alone_head_margin: float
+    recheck_score: float  # a whole-frame candidate scoring this (under min_score) gets a closer look
+    alone_max_rise: float  # the person outline may rise this many face heights walking outward from the head
     crown_range: tuple[float, float]
+    turn_drift_ratio: float  # an unsure upright face gives way to a turned one whose mesh drifts this many times less
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,10 @@ class _DetectionSection(_Section):
     alone_face_fraction: Share
     alone_max_other: Share
     alone_head_margin: Annotated[float, Field(ge=0)]
+    recheck_score: Share
+    alone_max_rise: Annotated[float, Field(ge=0)]
     crown_range: Pair
+    turn_drift_ratio: Annotated[float, Field(ge=1)]
 
 
 class _MeasureSection(_Section):
@@ -500,7 +506,10 @@ def _build(
             alone_face_fraction=det.alone_face_fraction,
             alone_max_other=det.alone_max_other,
             alone_head_margin=det.alone_head_margin,
+            recheck_score=det.recheck_score,
+            alone_max_rise=det.alone_max_rise,
             crown_range=tuple(det.crown_range),
+            turn_drift_ratio=det.turn_drift_ratio,
         ),
         measure_height=out.height,
         measure_scale_tolerance=model.measure.scale_tolerance,

@@ -23,7 +23,8 @@ FRAMING = framing_profile()
 def values(**changes) -> dict:
     """Values that pass every limit of the default profile, with `changes`."""
     good = {
-        "is_jpeg": 1.0, "file_bytes": 100_000.0, "dpi": 300.0, "face_count": 1.0, "crop_height_px": 633.0,
+        "is_jpeg": 1.0, "file_bytes": 100_000.0, "dpi": 300.0, "face_count": 1.0, "turn_needed_deg": 0.0,
+        "crop_height_px": 633.0,
         "eye_distance_px": 150.0, "head_ratio_needed": 0.5, "crop_overflow": 0.0, "mouth_gap": 0.02,
         "background_texture": 1.0,
     }

@@ -5,7 +5,8 @@ from service.profile import Limit, load_profile
 def _values(**overrides):
     """Values of a photo that passes every rule of the default profile."""
     values = {
-        "is_jpeg": 1.0, "file_bytes": 300_000.0, "dpi": 300.0, "face_count": 1.0, "crop_height_px": 900.0,
+        "is_jpeg": 1.0, "file_bytes": 300_000.0, "dpi": 300.0, "face_count": 1.0, "turn_needed_deg": 0.0,
+        "crop_height_px": 900.0,
         "eye_distance_px": 200.0, "head_ratio_needed": 0.55, "crop_overflow": 0.0, "yaw_abs": 1.0,
         "pitch_abs": 2.0, "roll_abs": 1.0, "eye_openness": 0.35, "mouth_gap": 0.02, "colour_variation": 4.0,
         "blur_px": 1.0, "detail_px": 1.0, "face_lightness": 55.0, "face_clipped": 0.0, "white_point": 90.0,

@@ -3,7 +3,9 @@
 Input is the decoded image (upright sRGB); each model reads the level of its pyramid it needs.
 Every coordinate that leaves this package is in source pixels, so later stages never care
 about the decode scale; the person mask is the whole frame at the segmenter's ~256 rows
-(users scale it by its own shape).
+(users scale it by its own shape). A face hidden by a strong cast or by a photo saved sideways
+is looked for again (`orient.py`); when it is found only turned, `FaceAnalysis.turn` says so and
+everything describes the image turned upright.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..profile import DetectionSettings
-from .detect import DetectedFace, find_faces
+from .detect import DetectedFace
 from .geometry import CHIN, FOREHEAD, Pose, crown_y, eye_centres, eye_openness, head_pose, mouth_gap
 from .models import FaceModels, load_models
-from .pyramid import Pyramid
+from .orient import find_upright
 from .segment import INPUT_SIZE as SEGMENTER_ROWS
 
 __all__ = ["FaceAnalysis", "Face", "analyse_faces", "load_models"]
@@ -56,19 +58,22 @@ class FaceAnalysis:
     face: Face | None  # the largest face, when there is at least one
     person_mask: np.ndarray  # float32 0..1, the whole frame at ~256 rows: the person (with hair and clothes)
     others: tuple[tuple[float, float, float, float], ...]  # boxes of further faces, source pixels
+    turn: int = 0  # clockwise degrees the decoded image had to turn to stand upright (orient.py);
+    # every coordinate above is in the source pixels of the photo turned so
 
 
 def analyse_faces(rgb: np.ndarray, scale: float, models: FaceModels, settings: DetectionSettings) -> FaceAnalysis:
-    """`rgb` is the decoded image, `scale` its pixels per source pixel."""
-    pyramid = Pyramid.build(rgb, SEGMENTER_ROWS)
+    """`rgb` is the decoded image, `scale` its pixels per source pixel. When the face is found
+    only with the image turned (`FaceAnalysis.turn`), everything describes the turned image:
+    the caller turns its pixels the same way (`orient.turned_image`)."""
     with models.lock:
-        mask = models.segmenter.run(pyramid.frame)
-        faces = find_faces(pyramid, models, settings, mask)
+        found = find_upright(rgb, models, settings, SEGMENTER_ROWS)
+    faces, mask, pyramid = found.faces, found.mask, found.pyramid
     if not faces:
         return FaceAnalysis(0, None, mask, ())
     main = _describe(faces[0], mask, pyramid.frame_scale, models, settings, 1.0 / scale)
     others = tuple(tuple(v / scale for v in f.box) for f in faces[1:])
-    return FaceAnalysis(len(faces), main, mask, others)
+    return FaceAnalysis(len(faces), main, mask, others, found.turn)
 
 
 def _describe(

@@ -14,6 +14,7 @@ FILE_MEASURES: tuple[str, ...] = (
     "file_bytes",
     "dpi",
     "face_count",
+    "turn_needed_deg",  # clockwise degrees that stand the photo upright (service/face/orient.py); None without a face
 )
 
 # From the main face and the planned crop (`service/pipeline.py::_geometry_values`).
@@ -72,6 +73,7 @@ SET_BY_FIX: tuple[str, ...] = (
     "is_jpeg",
     "file_bytes",
     "dpi",
+    "turn_needed_deg",  # auto-fix cuts from the upright frame: its photo must stand upright
     "crop_height_px",
     "eye_distance_px",
     "head_ratio_needed",
