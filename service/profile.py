@@ -429,8 +429,9 @@ def _rules(
 ) -> tuple[tuple[Rule, ...], list[str]]:
     """The rules with their limits resolved, and what is wrong with them: a rule without
     texts, a measurement no code produces (or without a label), a reference that leads nowhere."""
-    from .measure.names import (
-        ALL_MEASURES,  # here, not at the top: service.measure imports this module
+    from .measure.names import (  # here, not at the top: service.measure imports this module
+        ALL_MEASURES,
+        CEILINGS,
     )
 
     problems: list[str] = []
@@ -455,6 +456,13 @@ def _rules(
                 _resolve(getattr(lim, key), data, f"{where}.{key}", problems)
                 for key in ("pass_min", "pass_max", "fail_min", "fail_max")
             ]
+            ceiling = CEILINGS.get(lim.measure)
+            for key, bound in zip(("pass_min", "pass_max", "fail_min", "fail_max"), bounds):
+                if ceiling is not None and isinstance(bound, (int, float)) and bound >= ceiling:
+                    problems.append(
+                        f"{where}.{key} = {bound}: {lim.measure} saturates at {ceiling} (it reads 'at least {ceiling}' "
+                        "beyond it), so this limit could never be crossed"
+                    )
             limits.append(Limit(lim.measure, *bounds, warn_only=lim.warn_only))
         rules.append(Rule(rule_id, spec.weight, tuple(limits), spec.if_missing, spec.source, spec.advisory))
     return tuple(rules), problems

@@ -322,21 +322,25 @@ def _motion(rgb: np.ndarray, length: float, angle: float) -> np.ndarray:
 MOTION_LENGTHS = (0.0, 3.0, 5.0, 7.0, 9.0, 13.0, 17.0, 23.0, 31.0)
 
 
+@pytest.mark.parametrize("variant", ["plain", "noise+sharpened"])
 @pytest.mark.parametrize("angle", [0.0, 30.0, 70.0, 120.0])
-def test_motion_blur_in_any_direction_reads_monotone_and_is_caught_from_nine_pixels(good_face, subject, angle):
+def test_motion_blur_in_any_direction_reads_monotone_and_is_caught_from_nine_pixels(good_face, subject, angle, variant):
     """Edges along the motion stay sharp, so the median of all edges hardly moves; the
-    directional reading across the motion does. Beyond 23 px (a third of the face's width)
-    the reading saturates and may fall back by up to a pixel, far beyond the fail limit:
-    values are monotone to 23 px, the status over the whole range."""
+    directional readings across the motion do (the coarse one under grain and sharpening).
+    Beyond its saturation (3 px) the reading holds there: values are monotone over the whole
+    range, plain or with sensor noise and the phone's sharpening after the shake (where it
+    still wavers by about a tenth of a pixel below the saturation)."""
     k = _output_scale(subject)
     images = [_motion(good_face, length * k, angle) for length in MOTION_LENGTHS]
+    if variant != "plain":
+        images = [_sharpen(_noise(image, 4.0, seed=11)) for image in images]
     results = _run(images, "image.sharpness", "blur_px")
-    upto = MOTION_LENGTHS.index(23.0) + 1
-    _assert_monotone(results[:upto], rising=True, tolerance=0.15, label=f"motion {angle}")
-    assert [STATUS_ORDER[s] for _, s, _ in results] == sorted(STATUS_ORDER[s] for _, s, _ in results)
+    # under grain the reading still wavers by about a tenth of a pixel below the saturation
+    _assert_monotone(results, rising=True, tolerance=0.05 if variant == "plain" else 0.15, label=f"motion {angle} {variant}")
     assert results[0][1] == "pass"
-    assert all(status != "pass" for _, status, _ in results[MOTION_LENGTHS.index(9.0):])
-    assert all(status == "fail" for _, status, _ in results[MOTION_LENGTHS.index(13.0):])
+    assert all(status == "fail" for _, status, _ in results[MOTION_LENGTHS.index(13.0 if variant == "plain" else 17.0):])
+    if variant == "plain":
+        assert all(status != "pass" for _, status, _ in results[MOTION_LENGTHS.index(9.0):])
 
 
 JPEG_QUALITIES = (95, 80, 60, 40, 25, 15, 10, 6, 3)

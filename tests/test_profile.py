@@ -102,6 +102,15 @@ def test_a_typo_in_a_limit_key_is_an_error_naming_the_key_and_the_allowed_ones(r
     assert "did you mean 'pass_max'" in message and "fail_min" in message
 
 
+@pytest.mark.parametrize("fail_max", [3.0, 4.5])
+def test_a_limit_past_a_measure_s_saturation_is_an_error(rules_dir, fail_max):
+    """blur_px reads 'at least 3' beyond 3 px: a fail limit there would never fail a photo."""
+    message = _load_error(
+        rules_dir, f'[rules."image.sharpness"]\nlimits = [{{ measure = "blur_px", pass_max = 1.8, fail_max = {fail_max} }}]\n'
+    )
+    assert 'rules."image.sharpness".limits[0].fail_max' in message and "saturates at 3.0" in message
+
+
 def test_an_unknown_rule_key_is_an_error(rules_dir):
     message = _load_error(rules_dir, '[rules."face.pose"]\nwieght = 3\n')
     assert 'rules."face.pose".wieght' in message and "advisory" in message and "if_missing" in message

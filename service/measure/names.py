@@ -81,3 +81,8 @@ SET_BY_FIX: tuple[str, ...] = (
 )
 
 ALL_MEASURES: tuple[str, ...] = FILE_MEASURES + GEOMETRY_MEASURES + PIXEL_MEASURES
+
+# Readings that saturate: at the ceiling a value only says "at least this" (blur_px: a re-blur
+# of 2 px cannot tell a smear of 10 px from one of 20, see service/measure/sharpness.py). A
+# limit at or above its measure's ceiling could never be crossed, so the profile loader refuses it.
+CEILINGS: dict[str, float] = {"blur_px": 3.0}

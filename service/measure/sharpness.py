@@ -5,7 +5,8 @@ single image", Pattern Recognition 44, 2011): at an edge blurred by a Gaussian o
 blurring again by s1 lowers the peak gradient by sqrt(s² + s1²) / s, so the ratio of the two
 gradients gives s, whatever the edge's contrast. Taken at the face's strongest edges (eyes,
 brows, lips, the jaw line), as a median, it reads blur in output pixels: sharp portraits
-read about 1, a Gaussian blur of deviation 2.5 reads about 2.5.
+read about 1, a Gaussian blur of deviation 2.5 reads about 2.5 (the directional reading below
+lifts that to about 2.9).
 
 Why not a ratio of detail bands (what this replaced): once blur removes the real detail,
 noise and JPEG residue decide such a ratio and it turns back up. Here the image is smoothed
@@ -18,13 +19,33 @@ Motion blur (camera shake) widens only the edges across the motion; those along 
 and a median over all edges reads them. So the same ratio is also read along each of four
 directions (the gradient along it, the re-blur a line along it): the direction of the motion
 reads its length, and the largest of the four, less what it reads above the all-edge reading
-on sharp and evenly blurred photos, counts too (`_DIRECTIONAL_OFFSET`, `_DIRECTIONAL_SLOPE`).
+on sharp photos (oblique and uneven edges), counts too (`_DIRECTIONAL_OFFSET`,
+`_DIRECTIONAL_SLOPE`); on an even blur it reads a little above the all-edge median.
+It reads the strongest fifth of each direction's edges, not the tenth: the largest of four
+medians is the noisiest reading here, and on the sharp photos whose edges are uneven across
+directions it leads, so with a tenth a slightly stronger blur could read lower. Grain, and the
+phone's sharpening of it, make the finest edges again after a long shake, so the directions
+are also read at the coarse scale (at half resolution: that smoothing leaves nothing finer).
+Each direction costs two 1-D passes, not a 2-D kernel (`_line_blur`).
+
+Saturation: the reading is a lower bound beyond `_SATURATION` and is given as that. A re-blur
+of 2 px barely lowers the gradient of an edge already many pixels wide (a long motion's ramp
+is a plateau of its length), so the ratio nears 1 and what decides it is the grain and JPEG
+residue on the ramp; the smear also leaves fewer edges to read (half of them at 31 px). The
+estimate then stops growing (about 5-6 px raw for motion that spreads 9, Gaussian sigma 10
+reading 6) and scatters by up to half a pixel between strengths. Longer re-blurs track further
+but read sharp faces 1-2 px too wide. Every limit lies well below the saturation, and read
+as "at least" it never lets a stronger blur read less blurred.
 """
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
+
+from .names import CEILINGS
 
 # (pre-smoothing, re-blur) deviations in output pixels
 # resolves the finest detail, what an enlarged small photo lacks: real photos keep some at the
@@ -40,11 +61,23 @@ _STRONGEST = 0.1  # share of the edge points (local gradient maxima) that are re
 _MIN_EDGES = 10
 _DIRECTIONAL = (1.5, 2.0)  # (pre-smoothing, re-blur along the direction), as the mid scale
 _DIRECTIONAL_ACROSS = 0.5  # the line's own width across the direction
-# the largest of four directions against the median of all edges on sharp and evenly blurred
-# photos (DEV, harness): oblique edges read wider, and the largest of four medians is the
-# noisiest; (largest - 0.9) / 1.15 stays under the all-edge reading there
-_DIRECTIONAL_OFFSET = 0.9
-_DIRECTIONAL_SLOPE = 1.15
+_DIRECTIONAL_STRONGEST = 0.2  # share of each direction's edge points that are read
+# the largest of four directions on sharp photos (DEV, harness): oblique edges read wider, and
+# the largest of four medians is the noisiest; (largest - 0.8) / 1.1 stays under 1.6 on the
+# sharp photos, reads a 9 px motion from 2.1 and a Gaussian blur of 2.5 about 0.3 above the
+# all-edge reading
+_DIRECTIONAL_OFFSET = 0.8
+_DIRECTIONAL_SLOPE = 1.1
+# (pre-smoothing, re-blur along the direction) where grain is gone, read at half resolution:
+# under grain and the phone's sharpening the fine directional reading loses a long motion;
+# this one reads sharp photos 2.5-4.1 (the largest of four at this scale), a 13 px motion
+# under grain from 4.2; less 2.6 it stays under 1.6 there
+_COARSE_DIRECTIONAL = (3.0, 3.0)
+_COARSE_DIRECTIONAL_OFFSET = 2.6
+_COARSE_DIRECTIONAL_SLOPE = 1.0
+# beyond this the estimate only says "at least" (see the module docstring); the profile loader
+# refuses a limit at or above it
+_SATURATION = CEILINGS["blur_px"]
 _PAD = 24  # beyond the face box, so the smoothing sees real neighbours
 
 
@@ -62,7 +95,8 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     """(blur, detail width) of the face in pixels of `lightness`, from one cut of it.
 
     Blur (Gaussian deviation): the largest of the mid-scale, the coarse-scale and the
-    directional readings (see the module docstring); 0 for a perfectly sharp edge.
+    directional readings, at most `_SATURATION` (see the module docstring); 0 for a perfectly
+    sharp edge.
 
     Detail width: the blur read at the finest scale, never less than the blur minus the half
     pixel by which that reading exceeds this one on sharp photos. An enlarged photo carries
@@ -76,10 +110,20 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     if cut is None:
         return 0.0, 0.0
     image, inside = cut
-    mid = gradient_ratio_blur(image, inside, *_MID)
-    coarse = gradient_ratio_blur(image, inside, *_COARSE) - _COARSE_ERROR
-    directional = (max(directional_blur(image, inside, *_DIRECTIONAL)) - _DIRECTIONAL_OFFSET) / _DIRECTIONAL_SLOPE
-    blur = float(max(mid, coarse, directional, 0.0))
+    # the mid and the directional readings share their pre-smoothing, so its gradients too
+    smooth = _gaussian(image, _MID[0])
+    gx, gy = _gradients(smooth)
+    mid = _ratio_blur(smooth, gx, gy, inside, *_MID)
+    smooth = _gaussian(image, _COARSE[0])
+    coarse = _ratio_blur(smooth, None, None, inside, *_COARSE) - _COARSE_ERROR
+    widest = max(_directional(gx, gy, inside, *_DIRECTIONAL))
+    directional = (widest - _DIRECTIONAL_OFFSET) / _DIRECTIONAL_SLOPE
+    # the coarse directional reading, on every other pixel of the coarse smoothing (it holds
+    # nothing finer), in those pixels' units
+    half = np.ascontiguousarray(smooth[::2, ::2])
+    widest = 2 * max(_directional(*_gradients(half), inside[::2, ::2], *(d / 2 for d in _COARSE_DIRECTIONAL)))
+    coarse_directional = (widest - _COARSE_DIRECTIONAL_OFFSET) / _COARSE_DIRECTIONAL_SLOPE
+    blur = float(min(max(mid, coarse, directional, coarse_directional, 0.0), _SATURATION))
     fine = gradient_ratio_blur(image, inside, *_FINE)
     return blur, float(max(fine, blur - _MID_OVER_FINE))
 
@@ -88,46 +132,44 @@ def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblu
     """Median Gaussian blur (pixels) at the strongest edges inside `inside`, by the gradient
     ratio between `image` smoothed by `pre` and smoothed again by `reblur`."""
     smooth = _gaussian(image, pre)
+    return _ratio_blur(smooth, None, None, inside, pre, reblur)
+
+
+def _ratio_blur(smooth: np.ndarray, gx: np.ndarray | None, gy: np.ndarray | None, inside: np.ndarray,
+                pre: float, reblur: float) -> float:
+    """`gradient_ratio_blur` of an image already smoothed by `pre` (its gradients, when known)."""
     again = _gaussian(smooth, reblur)
     g_again = _gradient_energy(again)
-    # edge points: local maxima of the smoother gradient (grain makes few of those)
-    peaks = inside & (g_again >= cv2.dilate(g_again, np.ones((3, 3), np.uint8))) & (g_again > 0)
-    peaks[0], peaks[-1], peaks[:, 0], peaks[:, -1] = False, False, False, False
-    ys, xs = np.nonzero(peaks)
-    if ys.size < _MIN_EDGES:
+    # edge points: local maxima of the smoother gradient (grain makes few of those), off the border
+    rim = inside.copy()
+    rim[0], rim[-1], rim[:, 0], rim[:, -1] = False, False, False, False
+    chosen = _strongest_peaks(g_again, rim)
+    if chosen is None:
         return 0.0
-    strengths = g_again[ys, xs]
-    count = max(int(_STRONGEST * strengths.size), _MIN_EDGES)
-    chosen = np.argpartition(strengths, strengths.size - count)[strengths.size - count :]
-    ys, xs = ys[chosen], xs[chosen]
-    gx = (smooth[ys, xs + 1] - smooth[ys, xs - 1]) * 0.5  # the sharper gradient, only where it is read
-    gy = (smooth[ys + 1, xs] - smooth[ys - 1, xs]) * 0.5
-    ratio_sq = np.maximum((gx * gx + gy * gy) / strengths[chosen], 1.0 + 1e-4)
+    at, strengths = chosen
+    if gx is None or gy is None:  # the sharper gradient, only where it is read
+        width, flat = smooth.shape[1], smooth.ravel()
+        sx = (flat[at + 1] - flat[at - 1]) * 0.5
+        sy = (flat[at + width] - flat[at - width]) * 0.5
+    else:
+        sx, sy = gx.ravel()[at], gy.ravel()[at]
+    ratio_sq = np.maximum((sx * sx + sy * sy) / strengths, 1.0 + 1e-4)
     total = float(np.median(reblur / np.sqrt(ratio_sq - 1.0)))  # blur including the pre-smoothing
     return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
-def _line_kernel(angle: float, sigma: float) -> np.ndarray:
-    """A Gaussian line of deviation `sigma` along `angle` (radians), 0.5 px wide across it."""
-    r = int(8 * sigma) // 2
-    ys, xs = np.mgrid[-r : r + 1, -r : r + 1].astype(np.float32)
-    along = xs * np.cos(angle) + ys * np.sin(angle)
-    across = -xs * np.sin(angle) + ys * np.cos(angle)
-    kernel = np.exp(-(along**2) / (2 * sigma**2) - across**2 / (2 * _DIRECTIONAL_ACROSS**2))
-    return (kernel / kernel.sum()).astype(np.float32)
-
-
-_ANGLES = tuple(np.pi * i / 4 for i in range(4))
-_LINE_KERNELS = {angle: _line_kernel(angle, _DIRECTIONAL[1]) for angle in _ANGLES}
-
-
-def _line_blur(image: np.ndarray, angle: float, kernel: np.ndarray) -> np.ndarray:
-    """The image blurred by a line kernel; along an axis the kernel is separable (the same
-    numbers, a fraction of the cost)."""
-    r = kernel.shape[0] // 2
-    if angle == 0.0 or abs(angle - np.pi / 2) < 1e-9:
-        return cv2.sepFilter2D(image, -1, kernel[r] / kernel[r].sum(), kernel[:, r] / kernel[:, r].sum())
-    return cv2.filter2D(image, -1, kernel)
+def _strongest_peaks(strength: np.ndarray, inside: np.ndarray, share: float = _STRONGEST
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Flat indices and values of the strongest `share` of the local maxima of `strength`
+    inside `inside` (None when there are too few)."""
+    peaks = inside & (strength >= cv2.dilate(strength, _NEIGHBOURS)) & (strength > 0)
+    at = np.flatnonzero(peaks)
+    if at.size < _MIN_EDGES:
+        return None
+    values = strength.ravel()[at]
+    count = max(int(share * values.size), _MIN_EDGES)
+    chosen = np.argpartition(values, values.size - count)[values.size - count :]
+    return at[chosen], values[chosen]
 
 
 def directional_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> list[float]:
@@ -135,26 +177,105 @@ def directional_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: 
     derivative along the direction, before and after a re-blur by a line along it, at the
     strongest edge points of that derivative. Width along the direction: the motion's
     direction reads its length, the others the photo's own blur."""
-    smooth = _gaussian(image, pre)
-    kernels = _LINE_KERNELS if reblur == _DIRECTIONAL[1] else {a: _line_kernel(a, reblur) for a in _ANGLES}
-    gx, gy = _gradients(smooth)
+    return _directional(*_gradients(_gaussian(image, pre)), inside, pre, reblur)
+
+
+def _directional(gx: np.ndarray, gy: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> list[float]:
+    """`directional_blur` from the gradients of the pre-smoothed image. The derivative of the
+    re-blurred image is the re-blurred derivative (both are convolutions), so each direction
+    costs one line blur of the derivative along it: separable along the axes, a 1-D filter
+    along the diagonal lattice on the diagonals (`_line_blur`)."""
+    # only the face and the reach of the line: the readings are those of the whole cut
+    rows, cols = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    if rows.size == 0:
+        return [0.0] * len(_ANGLES)
+    reach = _line_filters(reblur)[0].size // 2 + 1
+    box = np.s_[max(rows[0] - reach, 0) : rows[-1] + reach + 1, max(cols[0] - reach, 0) : cols[-1] + reach + 1]
+    gx, gy, inside = np.ascontiguousarray(gx[box]), np.ascontiguousarray(gy[box]), inside[box]
     out = []
-    for angle, kernel in kernels.items():
-        c, s = float(np.cos(angle)), float(np.sin(angle))
-        sharp = np.abs(gx * c + gy * s)
-        ax, ay = _gradients(_line_blur(smooth, angle, kernel))
-        again = np.abs(ax * c + ay * s)
-        peaks = inside & (again >= cv2.dilate(again, np.ones((3, 3), np.uint8))) & (again > 0)
-        ys, xs = np.nonzero(peaks)
-        if ys.size < _MIN_EDGES:
+    for index in range(len(_ANGLES)):
+        c, s = _COS_SIN[index]
+        along = gx if index == 0 else gy if index == 2 else cv2.addWeighted(gx, c, gy, s, 0.0)
+        again = np.abs(_line_blur(along, index, reblur))
+        chosen = _strongest_peaks(again, inside, _DIRECTIONAL_STRONGEST)
+        if chosen is None:
             out.append(0.0)
             continue
-        strengths = again[ys, xs]
-        count = max(int(_STRONGEST * strengths.size), _MIN_EDGES)
-        chosen = np.argpartition(strengths, strengths.size - count)[strengths.size - count :]
-        ratio = np.maximum(sharp[ys[chosen], xs[chosen]] / strengths[chosen], 1.0 + 1e-4)
+        at, strengths = chosen
+        ratio = np.maximum(np.abs(along.ravel()[at]) / strengths, 1.0 + 1e-4)
         total = float(np.median(reblur / np.sqrt(ratio * ratio - 1.0)))
         out.append(float(np.sqrt(max(total * total - pre * pre, 0.0))))
+    return out
+
+
+_ANGLES = tuple(np.pi * i / 4 for i in range(4))
+_COS_SIN = tuple((float(np.cos(a)), float(np.sin(a))) for a in _ANGLES)
+_NEIGHBOURS = np.ones((3, 3), np.uint8)
+_CENTRAL = np.array([[-0.5, 0.0, 0.5]], np.float32)
+_CENTRAL_T = np.ascontiguousarray(_CENTRAL.T)
+
+
+def _line_blur(image: np.ndarray, index: int, sigma: float) -> np.ndarray:
+    """`image` blurred by a Gaussian line of deviation `sigma` along `_ANGLES[index]`, 0.5 px
+    (`_DIRECTIONAL_ACROSS`) wide across it, as the 2-D kernel of that line would, in 1-D
+    passes: along an axis two 1-D filters; along a diagonal the line's points lie on the
+    diagonals through the pixel (steps of sqrt 2 along) and on those beside them (half a step
+    on, 1/sqrt 2 across): 1-D sums along the diagonal of the image and of its two diagonal
+    neighbours, weighted by the line."""
+    along, across, lattice = _line_filters(sigma)
+    if index == 0:
+        return cv2.sepFilter2D(image, -1, along, across)
+    if index == 2:
+        return cv2.sepFilter2D(image, -1, across, along)
+    step = 1 if index == 1 else -1
+    (on, on_weights), (beside, beside_weights) = lattice
+    if step < 0:
+        on, beside = on[:, ::-1].copy(), beside[:, ::-1].copy()
+    out = _along_diagonal(cv2.filter2D(image, -1, on), on_weights, step, -(on_weights.size // 2))
+    return _along_diagonal(cv2.filter2D(image, -1, beside), beside_weights, step, -(beside_weights.size // 2), out)
+
+
+@functools.cache
+def _line_filters(sigma: float) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(along an axis, across it, the diagonal's two lattices: (3x3 across, 1-D weights along))."""
+    r = int(8 * sigma) // 2
+    x = np.arange(-r, r + 1, dtype=np.float64)
+    along = np.exp(-x * x / (2 * sigma * sigma))
+    across = np.exp(-np.array([1.0, 0.0, 1.0]) / (2 * _DIRECTIONAL_ACROSS**2))
+    # a point (x, y) of the 45-degree line: u = x + y steps of 1/sqrt 2 along, v = y - x across;
+    # the kernel is f(u) g(v) with u and v of the same parity. v = 0, +-2 (u even): the pixel
+    # and its corners across, then the weights f(2m) along the diagonal; v = +-1 (u odd): the
+    # pixels right and below, then f(2m + 1)
+    def f(u):  # along: u / sqrt 2 from the centre
+        return np.exp(-u * u / (4 * sigma * sigma))
+
+    def g(v):  # across: v / sqrt 2
+        return np.exp(-v * v / (4 * _DIRECTIONAL_ACROSS**2))
+
+    reach = int(2.5 * sigma)  # lattice steps: to 3.5 sigma along
+    m = np.arange(-reach, reach + 1, dtype=np.float64)
+    on, beside = np.zeros((3, 3)), np.zeros((3, 3))
+    on[1, 1], on[0, 2], on[2, 0] = 1.0, g(2.0), g(2.0)
+    beside[1, 2], beside[2, 1] = g(1.0), g(1.0)
+    on_weights, beside_weights = f(2 * m), f(2 * np.append(-reach - 1.0, m) + 1)  # u = -2 reach - 1 .. 2 reach + 1
+    total = on.sum() * on_weights.sum() + beside.sum() * beside_weights.sum()
+    on, beside, on_weights, beside_weights = ((k / np.sqrt(total)).astype(np.float32)
+                                              for k in (on, beside, on_weights, beside_weights))
+    lattice = ((on, on_weights), (beside, beside_weights))
+    return (along / along.sum()).astype(np.float32), (across / across.sum()).astype(np.float32), lattice
+
+
+def _along_diagonal(image: np.ndarray, weights: np.ndarray, step: int, first: int,
+                    out: np.ndarray | None = None) -> np.ndarray:
+    """`out` (or zeros) plus the sum over k of weights[k] * image(y + d, x + step * d) for
+    d = first + k, the image reflected at its border."""
+    h, w = image.shape
+    r = max(-first, first + weights.size - 1)
+    padded = cv2.copyMakeBorder(image, r, r, r, r, cv2.BORDER_REFLECT_101)
+    out = np.zeros_like(image) if out is None else out
+    for k, weight in enumerate(weights):
+        d = first + k
+        cv2.scaleAdd(padded[r + d : r + d + h, r + step * d : r + step * d + w], float(weight), out, dst=out)
     return out
 
 
@@ -165,14 +286,10 @@ def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
 
 def _gradients(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Central differences along x and y."""
-    return (
-        cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=1, scale=0.5),
-        cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=1, scale=0.5),
-    )
+    return cv2.filter2D(image, -1, _CENTRAL), cv2.filter2D(image, -1, _CENTRAL_T)  # as Sobel's, faster
 
 
 def _gradient_energy(image: np.ndarray) -> np.ndarray:
     """Squared gradient magnitude by central differences."""
-    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=1, scale=0.5)
-    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=1, scale=0.5)
+    gx, gy = _gradients(image)
     return cv2.add(cv2.multiply(gx, gx), cv2.multiply(gy, gy))
