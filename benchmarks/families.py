@@ -238,42 +238,69 @@ def cast_background(rgb: np.ndarray, subject: Subject, strength: float, seed: in
 # ---- background -----------------------------------------------------------------------------
 
 
-def background_shadow(rgb: np.ndarray, subject: Subject, strength: float, seed: int, soft: bool) -> np.ndarray:
+def background_shadow(rgb: np.ndarray, subject: Subject, strength: float, seed: int, soft: bool,
+                      offset: float = 0.35, lift: float = 0.08, penumbra: float = 0.08) -> np.ndarray:
     """The person's shadow on the backdrop, as from a flash off to one side.
 
-    The shadow is the person mask shifted sideways by 0.35 face widths (to the left or right,
-    from the seed) and up by 0.08 head heights, so it shows beside the head and above it; it
-    darkens only the backdrop (times 1 - person mask) by the factor 1 - `strength`. Hard: the
-    mask cut at 0.5, edge 1 px; soft: a penumbra, Gaussian of 8 % of the head height.
+    The shadow is the person mask shifted sideways by `offset` face widths (0.35; to the left or
+    right, from the seed) and up by `lift` head heights (0.08), so it shows beside the head and
+    above it; it darkens only the backdrop (times 1 - person mask) by the factor 1 - `strength`.
+    Hard: the mask cut at 0.5, edge 1 px; soft: a penumbra, Gaussian of `penumbra` head heights
+    (0.08).
     """
     height, width = rgb.shape[:2]
-    dx = _side(seed) * 0.35 * _face_width(subject)
-    dy = -0.08 * subject.head_height
+    dx = _side(seed) * offset * _face_width(subject)
+    dy = -lift * subject.head_height
     shifted = cv2.warpAffine(subject.person_mask.astype(np.float32), np.float32([[1, 0, dx], [0, 1, dy]]),
                              (width, height), flags=cv2.INTER_LINEAR, borderValue=0.0)
-    shape = _soften(shifted, 0.08 * subject.head_height) if soft else _soften((shifted > 0.5).astype(np.float32), 1.0)
+    shape = (_soften(shifted, penumbra * subject.head_height) if soft
+             else _soften((shifted > 0.5).astype(np.float32), 1.0))
     darken = 1.0 - strength * shape * (1.0 - subject.person_mask)
     return _u8(rgb.astype(np.float32) * darken[..., None])
 
 
+def varied_shadow(rgb: np.ndarray, subject: Subject, strength: float, seed: int) -> np.ndarray:
+    """`background_shadow` with its geometry drawn from the seed (fixed along the strength
+    scale): offset 0.2-0.6 face widths to either side, lift -0.05 to 0.2 head heights (a lamp
+    a little below the face up to well above it), hard or soft with a penumbra of 0.03-0.1 head
+    heights: shadows near the head (partly hidden behind the hair, or swallowed with it by the
+    person mask) and far from it. Nearer or softer, a shadow is hardly seen at 0.3 (0.17 face
+    widths with a 0.12 penumbra: a faint gradient beside the hair)."""
+    rng = np.random.default_rng(seed + 1)
+    offset, lift = float(rng.uniform(0.2, 0.6)), float(rng.uniform(-0.05, 0.2))
+    soft, penumbra = bool(rng.integers(2)), float(rng.uniform(0.03, 0.1))
+    return background_shadow(rgb, subject, strength, seed, soft, offset=offset, lift=lift, penumbra=penumbra)
+
+
 def second_person(
-    rgb: np.ndarray, subject: Subject, strength: float, seed: int, donor: tuple[np.ndarray, Subject]
+    rgb: np.ndarray,
+    subject: Subject,
+    strength: float,
+    seed: int,
+    donor: tuple[np.ndarray, Subject],
+    scale: float = 1.0,
+    drop: float = 0.0,
 ) -> np.ndarray:
     """Someone else at the edge of the frame: another base photo's person (its person mask:
     head, hair, shoulders), mirrored, at the same scale and height, pasted at the left or right
     edge (from the seed) so that `strength` of its face width (face-mesh box) is inside the
-    frame. It stands behind the subject: where the subject's mask is, the subject stays."""
+    frame. It stands behind the subject: where the subject's mask is, the subject stays.
+    `scale` and `drop` (the variant): the donor at `scale` times the size, its crown `drop`
+    of its own crown-to-chin height lower (a younger sibling, a parent bending down)."""
     donor_rgb, donor_subject = donor
     height, width = rgb.shape[:2]
     size = (width, height)
     fx = width / donor_rgb.shape[1]
+    fy = height / donor_rgb.shape[0]
     other = cv2.resize(donor_rgb[:, ::-1], size, interpolation=cv2.INTER_AREA)
     other_mask = cv2.resize(np.ascontiguousarray(donor_subject.person_mask[:, ::-1]), size)
     x0, _, x1, _ = donor_subject.face_box
     face_x0, face_x1 = (donor_rgb.shape[1] - x1) * fx, (donor_rgb.shape[1] - x0) * fx  # mirrored
-    share = strength * (face_x1 - face_x0)
-    dx = (width - share - face_x0) if _side(seed) > 0 else (share - face_x1)
-    matrix = np.float32([[1, 0, dx], [0, 1, 0]])
+    share = strength * scale * (face_x1 - face_x0)
+    dx = (width - share - scale * face_x0) if _side(seed) > 0 else (share - scale * face_x1)
+    crown, chin = donor_subject.crown_y * fy, donor_subject.chin_y * fy
+    dy = (1.0 - scale) * crown + drop * scale * (chin - crown)
+    matrix = np.float32([[scale, 0, dx], [0, scale, dy]])
     other = cv2.warpAffine(other, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     other_mask = cv2.warpAffine(other_mask, matrix, size, flags=cv2.INTER_LINEAR, borderValue=0.0)
     alpha = other_mask * (1.0 - subject.person_mask)
@@ -391,6 +418,15 @@ def rotate(rgb: np.ndarray, subject: Subject, strength: float, seed: int) -> np.
     return np.ascontiguousarray(np.rot90(rgb, k=int(round(strength / 90)) % 4))
 
 
+def tilt(rgb: np.ndarray, subject: Subject, strength: float, seed: int) -> np.ndarray:
+    """A tilted head (or camera): the photo turned by `strength` degrees about the face's centre,
+    clockwise or not (from the seed), its corners filled by repeating the edges."""
+    height, width = rgb.shape[:2]
+    x0, y0, x1, y1 = subject.face_box
+    matrix = cv2.getRotationMatrix2D(((x0 + x1) / 2, (y0 + y1) / 2), _side(seed) * strength, 1.0)
+    return cv2.warpAffine(rgb, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
 # ---- the table ------------------------------------------------------------------------------
 
 
@@ -453,6 +489,8 @@ FAMILIES: tuple[Family, ...] = (
            (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "1-factor"),
     Family("shadow.soft", partial(background_shadow, soft=True), "background.shadow",
            (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "1-factor"),
+    Family("shadow.varied", varied_shadow, "background.shadow",
+           (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 0.9), 0.3, "1-factor"),
     Family("glare.both", partial(glare, eyes="both"), "face.glare", (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0), 0.5,
            "alpha"),
     Family("glare.one", partial(glare, eyes="one"), "face.glare", (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0), 0.5,
@@ -461,11 +499,14 @@ FAMILIES: tuple[Family, ...] = (
            0.5, "alpha"),
     Family("retouch", retouch, "face.retouched", (0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0), 0.6, "blend"),
     Family("second.person", second_person, "background.person", (0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.45, 0.6), 0.25,
-           "face share", also=("face.count",), donor=True),
+           "face share", measure="skin_beside_head", also=("face.count",), donor=True),
+    Family("second.person.lower", partial(second_person, scale=0.8, drop=0.35), "background.person",
+           (0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.45, 0.6), 0.25, "face share", measure="skin_beside_head",
+           also=("face.count",), donor=True),
     Family("headwear", head_covering, "face.headwear", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "brow share",
            measure="head_top_texture"),
-    Family("rotate", rotate, "face.pose", (90, 180, 270), 90, "degrees", also=("face.count",),
-           ordered=False),
+    Family("rotate", rotate, "image.orientation", (90, 180, 270), 90, "degrees", ordered=False),
+    Family("tilt", tilt, "face.pose", (0, 2, 4, 6, 8, 10, 12, 15, 20, 30), 12, "degrees", measure="roll_abs"),
     Family("lowlight", low_light, "image.exposure", (0.0, 0.1, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8), 0.6, "1-gain",
            measure="face_lightness"),
 )

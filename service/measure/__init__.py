@@ -23,9 +23,10 @@ the only place that knows which region each one sees:
 | lower_face_shift     | chin and upper lip vs the skin between the eyes      |
 | eye_light_ratio      | around each eye vs the skin between the eyes         |
 | background_*         | crop minus the person (segmentation mask, with a margin) |
-| background_shade     | that background beside and above the head (above the chin) |
+| background_shade     | that background beside and above the head (above the chin), and large smooth patches of the backdrop's colour in the person mask there outside the head (a dark shadow the mask took for hair) |
 | other_people         | person-mask parts in the crop not joined to the face |
 | person_at_side       | the person mask at the crop's side edges, crown to chin |
+| skin_beside_head     | beside the face oval (past the ears), crown to chin, every pixel: skin against the student's own and the backdrop |
 | noise, noise_blotches | background, or the face when there is no background (blotches: at half resolution) |
 | blockiness           | the crop at the decoded scale (the 8x8 grid survives only there) |
 """
@@ -106,6 +107,7 @@ class Regions:
     right_opening: np.ndarray  # each eye opening (the mesh's eye contour, eroded by a pixel)
     left_opening: np.ndarray
     beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
+    person_beside_head: np.ndarray  # the person above the chin outside the head: where the mask may hide a shadow
     brows: np.ndarray  # both eyebrows (the hull of each one's mesh outline): the student's own hair
 
     def every_other(self) -> Regions:
@@ -180,9 +182,17 @@ def measure_pixels(
         "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
-        "background_shade": _on(sparse.beside_head, lambda: background.shade(lightness, full.beside_head)),
+        "background_shade": _on(
+            sparse.beside_head,
+            lambda: background.shade(
+                lightness, background.backdrop_seen(lightness, lab, full.beside_head, sparse.person_beside_head)
+            ),
+        ),
         "other_people": background.other_people(sparse.person, sparse.face),
         "person_at_side": background.person_at_side(full.person, view.head_rows),
+        "skin_beside_head": background.skin_beside_head(
+            view.rgb, full.face, full.left_cheek | full.right_cheek | full.between_eyes, full.background, view.head_rows
+        ),
         # grain where the picture should be smooth: the background, or the face without one
         **{
             name: _on(sparse.background, lambda: estimate(lightness, full.background))
@@ -295,6 +305,7 @@ def build_view(
         *_lens_rings(points, right_eye, left_eye),
         *_openings(points, valid.shape),
         _above(back, points[CHIN, 1]),
+        _hidden_beside_head(person, face_mask > 0, points, face.crown_y * k - y0, margin),
         _brows(points, valid),
     )
     rows = np.arange(height)
@@ -409,6 +420,26 @@ def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> np.ndar
     half = 0.3 * float(np.ptp(points[FACE_OVAL, 0]))
     span = top - crown_y
     return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span) & person
+
+
+def _hidden_beside_head(
+    person: np.ndarray, face: np.ndarray, points: np.ndarray, crown_y: float, margin: int
+) -> np.ndarray:
+    """The person above the chin outside the head, `margin` inside the mask's edge (where the
+    outline blends hair into the backdrop): where a dark shadow taken for hair would lie.
+
+    The head with the hair on it is an ellipse from 15 % of the head height above the crown to
+    the chin, 1.2 face widths wide: a dark hat or sleek hair there is the student's, and a
+    shadow cast beside or above the head reaches beyond it."""
+    xs = points[FACE_OVAL, 0]
+    chin_y = float(points[CHIN, 1])
+    top = crown_y - 0.15 * (chin_y - crown_y)
+    centre = (int(round((xs.min() + xs.max()) / 2)), int(round((top + chin_y) / 2)))
+    axes = (max(int(round(0.6 * float(np.ptp(xs)))), 1), max(int(round((chin_y - top) / 2)), 1))
+    head = np.zeros(person.shape, np.uint8)
+    cv2.ellipse(head, centre, axes, 0, 0, 360, 1, -1)
+    inner = cv2.erode(person.astype(np.uint8), np.ones((margin, margin), np.uint8)) > 0
+    return _above(inner & ~face & (head == 0), chin_y)
 
 
 def _lens_rings(points: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

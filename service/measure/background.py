@@ -65,6 +65,69 @@ def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 8.0) -> float:
     return float(1.0 - dark / max(bright, 1e-6))
 
 
+def backdrop_seen(
+    lightness: np.ndarray,
+    lab: np.ndarray,
+    beside: np.ndarray,
+    hidden: np.ndarray,
+    detail_factor: float = 3.0,
+    detail_floor: float = 0.6,
+    shading_floor: float = 1.0,
+    hue_tolerance: float = 0.06,
+    darkest: float = 5.0,
+    blob_px: int = 5,
+    blob_share: float = 0.05,
+) -> np.ndarray:
+    """The backdrop beside and above the head for `shade` (full size): the background there
+    (`beside`), and the parts of `hidden` (the person mask there, outside the head and clear of
+    the mask's edge) that are backdrop with less light: a shadow so dark that the segmenter
+    took it for hair.
+
+    A shadow is the backdrop darkened: as smooth as the backdrop, and of its colour, which a
+    darkening keeps as a* / (L* + 16) and b* / (L* + 16) (a factor on XYZ scales L* + 16, a*
+    and b* alike by its cube root). So a pixel of `hidden` is taken for shaded backdrop when
+    its fine detail (RMS of L* minus a 1-px blur, over 7x7) and its shading (minus a 3-px blur,
+    over 9x9: locks and waves, and the edge of blurred hair) are at most `detail_factor` times
+    the background's median (at least `detail_floor`, `shading_floor` L* allowed: a smooth
+    backdrop reads about 0.1-0.25), its colour ratios lie within `hue_tolerance` of the
+    background's median, it is not near-black (L* >= `darkest`: hair crushed to black has
+    neither texture nor colour left, while a shadow on a lit backdrop keeps some light) and it
+    lies in a patch that survives an opening by a `blob_px` disc and holds at least
+    `blob_share` of the background: a share that can move the 5th percentile `shade` reads.
+    Hair has detail at both scales and its own colour; where it is smooth and neutral (dark
+    locks, a blurred photo) the patches are small. `beside` is at the size of `lightness`
+    (and so is the result: `beside` itself when no patch is found); `lab` and `hidden` are on
+    every other row and column.
+    """
+    height, width = lightness.shape[:2]
+    beside_full, beside = beside, np.ascontiguousarray(beside[::2, ::2])
+    if beside.any() and hidden.any():
+        smooth_lab = cv2.blur(lab, (3, 3))
+        candidates = hidden & (smooth_lab[..., 0] >= darkest)
+        scale = smooth_lab[..., 0] + 16.0
+        hue_off = np.zeros(scale.shape, np.float32)
+        for channel in (1, 2):
+            ratio = smooth_lab[..., channel] / scale
+            hue_off += (ratio - float(np.median(ratio[beside]))) ** 2
+        candidates &= hue_off <= hue_tolerance**2
+        least = blob_share * int(beside.sum())
+        if candidates.sum() >= least:  # else no patch can be large enough: the texture is not needed
+            for sigma, window, floor in ((1.0, 7, detail_floor), (3.0, 9, shading_floor)):
+                residual = lightness - cv2.GaussianBlur(lightness, (0, 0), sigma)
+                power = cv2.blur(residual * residual, (window, window))[::2, ::2]  # squared, as the limit
+                backdrop = float(np.sqrt(max(np.median(power[beside]), 0.0)))
+                candidates &= power <= max(floor, detail_factor * backdrop) ** 2
+            disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (blob_px, blob_px))
+            patches = cv2.morphologyEx(candidates.view(np.uint8), cv2.MORPH_OPEN, disc)
+            _, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
+            large = stats[:, cv2.CC_STAT_AREA] >= least
+            large[0] = False
+            if large.any():
+                found = large[labels].view(np.uint8)
+                return beside_full | (cv2.resize(found, (width, height), interpolation=cv2.INTER_NEAREST) > 0)
+    return beside_full
+
+
 def _lightness_to_linear(lightness: np.ndarray) -> np.ndarray:
     """CIELAB L* to relative luminance Y (0..1)."""
     f = (np.asarray(lightness, np.float64) + 16.0) / 116.0
@@ -101,3 +164,100 @@ def person_at_side(person: np.ndarray, head_rows: np.ndarray, edge: float = 0.03
         return 0.0
     strip = max(int(round(edge * person.shape[1])), 1)
     return float(np.mean(rows[:, :strip].any(axis=1) | rows[:, -strip:].any(axis=1)))
+
+
+def skin_beside_head(
+    rgb: np.ndarray,
+    face: np.ndarray,
+    skin: np.ndarray,
+    backdrop: np.ndarray,
+    head_rows: np.ndarray,
+    ear_margin: float = 0.15,
+    window: int = 5,
+    smooth_sd: float = 5.0,
+    blob: int = 9,
+    edge: float = 0.03,
+) -> float:
+    """Another person's face beside the student's: the largest smooth skin-coloured blob at
+    head height beside the student's face, as a share of the student's face area (0 = none).
+
+    `person_at_side` cannot tell a neighbour from wide hair, and a neighbour's face is often
+    not even in the person mask. Skin can: it is smooth (5x5 L* SD under 5) where hair has
+    strands, and its colour is close to the student's own skin (the `skin` pixels: cheeks,
+    between the eyes). Everything is read relative to the photo itself, so a cast on the
+    whole photo moves the references with the pixels: a candidate is within dL* -38..+35 and
+    25 a*b* units of the student's skin (any skin tone next to any other), off the backdrop
+    (dE > 15 from the `backdrop` median, so a beige wall or a shadow is not skin) and with a
+    skin hue against it (at least 8 units of a*b*, between -10 and 110 degrees: red to
+    yellow, never blue or green, which casts and clipping give hair). The columns read start
+    `ear_margin` face widths beyond the face oval (the student's ears), the rows run from the
+    crown to the chin; a 9x9 opening leaves only blobs a face could make, not hair highlights.
+    A neighbour comes in from outside the crop, so only blobs reaching the side edge (its outer
+    `edge` of the width) count: the student's own ear, sticking out or spread by blur, does not.
+    """
+    if not face.any() or not skin.any() or not backdrop.any():
+        return 0.0
+    columns = np.flatnonzero(face.any(axis=0))
+    margin = ear_margin * (columns[-1] - columns[0] + 1)
+    rows = np.flatnonzero(head_rows)
+    if rows.size == 0:
+        return 0.0
+    own = _median_lab(rgb, skin)
+    wall = _median_lab(rgb, backdrop)
+    left = int(np.clip(np.ceil(columns[0] - margin), 0, rgb.shape[1]))
+    right = int(np.clip(np.floor(columns[-1] + margin) + 1, left, rgb.shape[1]))
+    largest = 0
+    reach = edge * rgb.shape[1]
+    for x0, x1, outer in ((0, left, 0), (right, rgb.shape[1], 1)):  # only the two strips beside the face
+        if x1 - x0 < blob:
+            continue
+        strip = np.ascontiguousarray(rgb[rows[0] : rows[-1] + 1, x0:x1])
+        largest = max(largest, _largest_skin_blob(strip, own, wall, window, smooth_sd, blob, outer, reach))
+    return largest / float(face.sum())
+
+
+def _largest_skin_blob(
+    rgb: np.ndarray,
+    own: np.ndarray,
+    wall: np.ndarray,
+    window: int,
+    smooth_sd: float,
+    blob: int,
+    outer: int,
+    reach: float,
+) -> int:
+    """Pixels of the largest opened blob of smooth skin (see skin_beside_head) in one strip that
+    comes within `reach` pixels of its outer side (`outer` 0: the left, 1: the right)."""
+    lab = cv2.cvtColor(rgb.astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
+    lightness, a, b = cv2.split(lab)
+    da, db = a - own[1], b - own[2]
+    rel_a, rel_b = a - wall[1], b - wall[2]
+    # the hue sector -10..110 degrees (under 180) as two half-planes: no angle per pixel
+    low, high = np.radians(-10.0), np.radians(110.0)
+    candidate = (
+        (lightness > own[0] - 38.0)
+        & (lightness < own[0] + 35.0)
+        & (da * da + db * db < 25.0**2)
+        & ((lightness - wall[0]) ** 2 + rel_a * rel_a + rel_b * rel_b > 15.0**2)
+        & (rel_a * rel_a + rel_b * rel_b > 8.0**2)
+        & (rel_b * np.cos(low) - rel_a * np.sin(low) > 0)
+        & (rel_a * np.sin(high) - rel_b * np.cos(high) > 0)
+    )
+    if int(candidate.sum()) < blob * blob:  # no patch could survive the opening
+        return 0
+    mean = cv2.blur(lightness, (window, window))
+    sd = np.sqrt(np.maximum(cv2.blur(lightness * lightness, (window, window)) - mean * mean, 0.0))
+    candidate &= sd < smooth_sd
+    opened = cv2.morphologyEx(candidate.astype(np.uint8), cv2.MORPH_OPEN, np.ones((blob, blob), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    left, width = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH]
+    at_edge = (left <= reach) if outer == 0 else (left + width >= rgb.shape[1] - reach)
+    areas = stats[1:, cv2.CC_STAT_AREA][at_edge]
+    return int(areas.max()) if areas.size else 0
+
+
+def _median_lab(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Median CIELAB of the masked pixels, every other row and column (only those converted)."""
+    sparse = mask[::2, ::2] > 0
+    pixels = (rgb[::2, ::2][sparse] if sparse.any() else rgb[mask > 0]).reshape(1, -1, 3).astype(np.float32) * (1 / 255.0)
+    return np.median(cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab).reshape(-1, 3), axis=0)

@@ -61,6 +61,7 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "background_shade",
     "other_people",
     "person_at_side",
+    "skin_beside_head",
     "noise",
     "noise_blotches",
     "blockiness",
