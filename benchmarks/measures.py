@@ -9,7 +9,8 @@ Measures see the ID crop at the output height (633 rows) whatever the input size
 input size tells the cost. A function called from another wrapped one counts inside its
 caller too (inclusive times); the total adds only the outermost calls, so it is the measure
 stage without double counting. The rows added by issue 11 (the ICAO checks and the reworked
-sharpness) are marked, with their subtotal: the budget for them together is a few ms.
+sharpness; its directional readings are the private `_directional`, inside `blur_and_detail`)
+are marked, with their subtotal: the budget for them together is a few ms.
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ MODULES = (background, colour, compression, exposure, lighting, noise, occlusion
 # the measures issue 11 added or reworked: shadows, casts on the skin and the eye whites, glare,
 # head covering, retouching, a second person, and the directional / finer sharpness readings
 ISSUE_11 = {
-    "background.shade", "background.other_people", "background.person_at_side",
-    "skin.sclera_colour", "skin.fine_texture", "skin.head_top_texture", "skin.off_hair_colour",
-    "occlusion.eye_floor", "occlusion.eye_glare", "occlusion.eye_opening_shift", "occlusion.region_shift",
-    "sharpness.directional_blur",
+    "background.shade", "background.backdrop_seen", "background.other_people", "background.person_at_side",
+    "background.skin_beside_head", "skin.sclera_colour", "skin.fine_texture", "skin.head_top_texture",
+    "skin.off_hair_colour", "occlusion.eye_floor", "occlusion.eye_glare", "occlusion.eye_opening_shift",
+    "occlusion.region_shift", "sharpness._directional",
 }
+# private helpers worth their own row: the directional readings inside blur_and_detail
+PRIVATE = {sharpness: ("_directional",)}
 
 
 class Timers:
@@ -107,6 +110,11 @@ def instrument(timers: Timers) -> list[str]:
                 continue
             name = f"{short}.{attr}"
             setattr(module, attr, timers.wrap(name, fn))
+            names.append(name)
+    for module, private in PRIVATE.items():
+        for attr in private:
+            name = f"{module.__name__.rsplit('.', 1)[-1]}.{attr}"
+            setattr(module, attr, timers.wrap(name, getattr(module, attr)))
             names.append(name)
     measure_stage.view_for = timers.wrap("regions (view_for)", measure_stage.view_for)
     return names + ["regions (view_for)"]
