@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service import analyse, load_profile, report_for
+from service.measure import _median_colour
 from service.measure.background import skin_beside_head
 
 from .conftest import jpeg_bytes
@@ -94,8 +95,12 @@ def _cast(rgb: np.ndarray, da: float, db: float) -> np.ndarray:
 
 
 def _read(rgb: np.ndarray) -> float:
+    """The measure as the engine calls it: the skin's and the backdrop's median colours from
+    the exact CIELAB of every other pixel."""
     _, face, skin, backdrop, rows = _scene()
-    return skin_beside_head(rgb, face, skin, backdrop, rows)
+    sparse_lab = cv2.cvtColor(np.ascontiguousarray(rgb[::2, ::2]).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    own, wall = (_median_colour(sparse_lab, mask[::2, ::2] > 0) for mask in (skin, backdrop))
+    return skin_beside_head(rgb, face, own, wall, rows)
 
 
 def test_alone_reads_nothing():

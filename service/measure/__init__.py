@@ -191,7 +191,11 @@ def measure_pixels(
         "other_people": background.other_people(sparse.person, sparse.face),
         "person_at_side": background.person_at_side(full.person, view.head_rows),
         "skin_beside_head": background.skin_beside_head(
-            view.rgb, full.face, full.left_cheek | full.right_cheek | full.between_eyes, full.background, view.head_rows
+            view.rgb,
+            full.face,
+            _median_colour(lab, sparse.left_cheek | sparse.right_cheek | sparse.between_eyes),
+            _median_colour(lab, sparse.background),
+            view.head_rows,
         ),
         # grain where the picture should be smooth: the background, or the face without one
         **{
@@ -238,6 +242,11 @@ def _sclera_values(rgb: np.ndarray, right: np.ndarray, left: np.ndarray) -> dict
     """a* and b* of the whites of the eyes, read once for both."""
     colour = skin.sclera_colour(rgb, right, left)
     return {"sclera_a": None, "sclera_b": None} if colour is None else {"sclera_a": colour[0], "sclera_b": colour[1]}
+
+
+def _median_colour(sparse_lab: np.ndarray, sparse_region: np.ndarray) -> np.ndarray | None:
+    """Median CIELAB of a region, from the view's exact CIELAB of every other pixel."""
+    return np.median(sparse_lab[sparse_region], axis=0) if sparse_region.any() else None
 
 
 def _on(sparse_regions: np.ndarray | tuple[np.ndarray, ...], measure) -> float | None:

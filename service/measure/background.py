@@ -169,8 +169,8 @@ def person_at_side(person: np.ndarray, head_rows: np.ndarray, edge: float = 0.03
 def skin_beside_head(
     rgb: np.ndarray,
     face: np.ndarray,
-    skin: np.ndarray,
-    backdrop: np.ndarray,
+    own: np.ndarray | None,
+    wall: np.ndarray | None,
     head_rows: np.ndarray,
     ear_margin: float = 0.15,
     window: int = 5,
@@ -183,8 +183,8 @@ def skin_beside_head(
 
     `person_at_side` cannot tell a neighbour from wide hair, and a neighbour's face is often
     not even in the person mask. Skin can: it is smooth (5x5 L* SD under 5) where hair has
-    strands, and its colour is close to the student's own skin (the `skin` pixels: cheeks,
-    between the eyes). Everything is read relative to the photo itself, so a cast on the
+    strands, and its colour is close to the student's own skin (`own`: the median CIELAB of the
+    cheeks and the skin between the eyes; `wall`: the backdrop's). Everything is read relative to the photo itself, so a cast on the
     whole photo moves the references with the pixels: a candidate is within dL* -38..+35 and
     25 a*b* units of the student's skin (any skin tone next to any other), off the backdrop
     (dE > 15 from the `backdrop` median, so a beige wall or a shadow is not skin) and with a
@@ -195,15 +195,13 @@ def skin_beside_head(
     A neighbour comes in from outside the crop, so only blobs reaching the side edge (its outer
     `edge` of the width) count: the student's own ear, sticking out or spread by blur, does not.
     """
-    if not face.any() or not skin.any() or not backdrop.any():
+    if own is None or wall is None or not face.any():
         return 0.0
     columns = np.flatnonzero(face.any(axis=0))
     margin = ear_margin * (columns[-1] - columns[0] + 1)
     rows = np.flatnonzero(head_rows)
     if rows.size == 0:
         return 0.0
-    own = _median_lab(rgb, skin)
-    wall = _median_lab(rgb, backdrop)
     left = int(np.clip(np.ceil(columns[0] - margin), 0, rgb.shape[1]))
     right = int(np.clip(np.floor(columns[-1] + margin) + 1, left, rgb.shape[1]))
     largest = 0
@@ -254,10 +252,3 @@ def _largest_skin_blob(
     at_edge = (left <= reach) if outer == 0 else (left + width >= rgb.shape[1] - reach)
     areas = stats[1:, cv2.CC_STAT_AREA][at_edge]
     return int(areas.max()) if areas.size else 0
-
-
-def _median_lab(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Median CIELAB of the masked pixels, every other row and column (only those converted)."""
-    sparse = mask[::2, ::2] > 0
-    pixels = (rgb[::2, ::2][sparse] if sparse.any() else rgb[mask > 0]).reshape(1, -1, 3).astype(np.float32) * (1 / 255.0)
-    return np.median(cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab).reshape(-1, 3), axis=0)
