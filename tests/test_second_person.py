@@ -100,7 +100,7 @@ def _read(rgb: np.ndarray) -> float:
     _, face, skin, backdrop, rows = _scene()
     sparse_lab = cv2.cvtColor(np.ascontiguousarray(rgb[::2, ::2]).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     own, wall = (_median_colour(sparse_lab, mask[::2, ::2] > 0) for mask in (skin, backdrop))
-    return skin_beside_head(rgb, face, own, wall, rows)
+    return skin_beside_head(rgb, sparse_lab, face, own, wall, rows)
 
 
 def test_alone_reads_nothing():

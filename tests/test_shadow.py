@@ -14,11 +14,13 @@ import pytest
 
 from service import analyse, report_for
 from service.measure import background
+from service.profile import load_profile
 
 from .conftest import jpeg_bytes
 
 HEIGHT, WIDTH = 320, 240
 BACKDROP = np.array([212.0, 212.0, 208.0], np.float32)  # light grey, a little warm
+SHADOW_FROM = load_profile().rule("background.shadow").limits[0].pass_max  # above it: a shadow, sent to review
 
 
 def _u8(image: np.ndarray) -> np.ndarray:
@@ -96,7 +98,7 @@ def test_a_shadow_the_mask_took_for_hair_is_read_as_a_shadow(side, offset):
         seen, blind = _measure(shaded, claimed, face)
         assert blind < 0.3, "the background beside the head alone does not see the swallowed shadow"
         readings.append(seen)
-    assert min(readings) > 0.53, readings  # background.shadow fails
+    assert min(readings) > SHADOW_FROM, readings  # background.shadow warns
     assert readings == sorted(readings), readings  # darker never reads lighter
 
 
@@ -161,7 +163,7 @@ def test_a_darkened_backdrop_in_the_mask_counts_whatever_its_hue():
     rgb, person, face = _scene(backdrop=(222.0, 196.0, 210.0))
     shaded, claimed = _swallowed_shadow(rgb, person, 0.25, 1, 60)
     seen, blind = _measure(shaded, claimed, face)
-    assert seen > 0.53 and blind < 0.3, (seen, blind)
+    assert seen > SHADOW_FROM and blind < 0.3, (seen, blind)
 
 
 # ---- on a real photo: the whole pipeline -------------------------------------------------------
@@ -185,14 +187,14 @@ def _status(image: np.ndarray) -> tuple[str, float | None]:
 
 
 @pytest.mark.parametrize("offset, side, strength", [(0.25, 1, 0.9), (0.45, -1, 0.8), (0.35, 1, 0.4)])
-def test_a_dark_shadow_beside_the_head_fails_on_a_real_photo(good_face, portrait, offset, side, strength):
+def test_a_dark_shadow_beside_the_head_is_sent_to_review_on_a_real_photo(good_face, portrait, offset, side, strength):
     analysis, person = portrait
     face = analysis.faces.face
     dx = side * offset * (face.box[2] - face.box[0])
     shift = np.float32([[1, 0, dx], [0, 1, -0.08 * (face.chin_y - face.crown_y)]])
     shadow = (cv2.warpAffine(person, shift, good_face.shape[1::-1], borderValue=0.0) > 0.5) * (1 - person)
     status, value = _status(_u8(good_face * (1 - strength * shadow)[..., None]))
-    assert status == "fail", value
+    assert status == "warn", value
 
 
 def test_a_dark_hat_on_the_head_is_not_a_shadow(good_face, portrait):

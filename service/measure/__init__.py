@@ -192,6 +192,7 @@ def measure_pixels(
         "person_at_side": background.person_at_side(full.person, view.head_rows),
         "skin_beside_head": background.skin_beside_head(
             view.rgb,
+            lab,
             full.face,
             _median_colour(lab, sparse.left_cheek | sparse.right_cheek | sparse.between_eyes),
             _median_colour(lab, sparse.background),
