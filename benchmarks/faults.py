@@ -78,6 +78,7 @@ from service.report import Report  # noqa: E402
 LANG = "en"
 MONOTONE_TOLERANCE = 0.02  # share of the good photos' spread of a measure a fault may move it back
 SCORE_TOLERANCE = 2  # points a stronger fault may score above a weaker one (rounding, re-encoding), as tests/test_fault_properties.py
+VERDICT_RANK = {"accept": 0, "review": 1, "reject": 2, "unreadable": 2}  # better to worse
 # Measures that count the file's own pixels or bytes: the uncropped originals are no negatives for them
 FILE_SCALE_MEASURES = ("is_jpeg", "file_bytes", "dpi", "crop_height_px", "eye_distance_px")
 
@@ -307,12 +308,13 @@ def family_direction(family: fam.Family, profile: Profile, measure: str | None, 
 
 def monotonicity(family: fam.Family, records: list[dict], direction: int | None, spread: float) -> dict:
     """Photos whose measure moves back towards good (beyond the tolerance) as the strength
-    grows, and photos whose score rises; strengths compared with the worst seen so far."""
+    grows, photos whose score rises, and photos whose verdict gets better at a stronger bad
+    strength (the one rise a secretary would see); strengths compared with the worst seen so far."""
     by_photo = defaultdict(list)
     for r in records:
         by_photo[r["file"]].append(r)
     tolerance = MONOTONE_TOLERANCE * spread + 1e-9
-    measure_bad, score_bad = [], []
+    measure_bad, score_bad, verdict_bad = [], [], []
     for file, mine in by_photo.items():
         mine.sort(key=lambda r: r["strength"])
         if direction is not None:
@@ -328,8 +330,12 @@ def monotonicity(family: fam.Family, records: list[dict], direction: int | None,
         scores = [r["score"] for r in mine if r["score"] is not None]
         if any(s > min(scores[:k]) + SCORE_TOLERANCE for k, s in enumerate(scores) if k):
             score_bad.append(file)
+        verdicts = [VERDICT_RANK[r["verdict"]] for r in mine if r["bad"]]
+        if any(v < max(verdicts[:k]) for k, v in enumerate(verdicts) if k):
+            verdict_bad.append(file)
     return {"photos": len(by_photo), "measure_not_monotone": None if direction is None else len(measure_bad),
             "measure_not_monotone_files": measure_bad, "score_rises": len(score_bad), "score_rises_files": score_bad,
+            "verdict_back": len(verdict_bad), "verdict_back_files": verdict_bad,
             "tolerance": tolerance if direction is not None else None}
 
 
@@ -547,7 +553,7 @@ def print_strengths(rows: list[dict]) -> None:
 def print_families(rows: list[dict]) -> None:
     print("\n== Per family at strength >= bad_from; monotonicity over all strengths, per photo ==")
     headers = ["family", "rule", "bad_from", "n bad", "caught", "failed", "any rule", "ACCEPTED", "weakest caught",
-               "measure back", "score rises"]
+               "measure back", "score rises", "verdict back"]
     body = []
     for r in rows:
         mono = r["monotonicity"]
@@ -559,12 +565,14 @@ def print_families(rows: list[dict]) -> None:
             "-" if absent else pct(r["caught_weakest"]),
             "-" if mono is None or mono["measure_not_monotone"] is None else f"{mono['measure_not_monotone']}/{mono['photos']}",
             "-" if mono is None else f"{mono['score_rises']}/{mono['photos']}",
+            "-" if mono is None or "verdict_back" not in mono else f"{mono['verdict_back']}/{mono['photos']}",
         ])
-    print(table(headers, body, right=set(range(2, 11))))
+    print(table(headers, body, right=set(range(2, 12))))
     print("  weakest caught: the target rule warns or fails at the family's weakest (meant invisible) strength.")
     print("  measure back: photos whose target measure moves back towards good by more than 2 % of its spread on the")
     print("  good photos (or of the warn band) as the strength grows; score rises: photos whose score goes up with it")
-    print(f"  by more than {SCORE_TOLERANCE} points over the lowest score at a weaker strength.")
+    print(f"  by more than {SCORE_TOLERANCE} points over the lowest score at a weaker strength; verdict back: photos")
+    print("  whose verdict gets better (reject -> review -> accept) at a stronger strength >= bad_from.")
 
 
 def limits(side: dict) -> str:
