@@ -555,7 +555,9 @@ def _fix_line(report: Report, profile) -> str:
         "cli", "written", lang, width=info.width, height=info.height, kb=f"{info.bytes / 1024:.0f}", budget=f"{info.target_bytes / 1024:.0f}",
         quality=info.quality, attempt=info.attempts, angle=info.rotated_deg,
     )
-    return line + (say("cli", "padded", lang) if info.padded else "") + (
+    return line + (say("cli", "turned", lang, turn=info.turned_deg) if info.turned_deg else "") + (
+        say("cli", "padded", lang) if info.padded else ""
+    ) + (
         say("cli", "upscaled", lang, factor=info.upscaled) if info.upscaled else ""
     )
 

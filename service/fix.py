@@ -88,7 +88,8 @@ def fix_analysis(
         clock.lap("verify")
         broken = broken_by_fix(analysis.values, fixed.values, profile)
         if not broken:
-            return FixResult(encoded.data, _written(fixed, lang, file, plan, cut, encoded, decoded_scale, attempt, source, started, clock))
+            return FixResult(encoded.data, _written(fixed, lang, file, plan, cut, encoded, decoded_scale, attempt, source,
+                                                    analysis.faces.turn, started, clock))
         broken_each.append(broken)
         first = first or report_for(fixed, lang)
 
@@ -126,7 +127,7 @@ def _encode(analysis: Analysis, decoded: decode.DecodedImage, plan: FixPlan, cut
 
 
 def _written(fixed: Analysis, lang, file, plan: FixPlan, cut: Cut, encoded: Encoded, decoded_scale: float,
-             attempts: int, source: Report, started: float, clock: Clock) -> Report:
+             attempts: int, source: Report, turn: int, started: float, clock: Clock) -> Report:
     report = report_for(fixed, lang, file)
     out_w, out_h = plan.size
     k = out_h / cut.crop.height
@@ -139,6 +140,7 @@ def _written(fixed: Analysis, lang, file, plan: FixPlan, cut: Cut, encoded: Enco
         quality=encoded.quality,
         encodes=encoded.encodes,
         rotated_deg=round(cut.angle, 2),
+        turned_deg=turn,
         attempts=attempts,
         padded=plan.padding is not None,
         upscaled=round(k, 3) if k > 1 else None,

@@ -133,6 +133,9 @@ class FixInfo(BaseModel):
     quality: int | None = Field(None, description="JPEG quality chosen: the highest that fits target_bytes")
     encodes: int | None = Field(None, description="Encodes the size search needed")
     rotated_deg: float | None = Field(None, description="Rotation applied to level the eyes")
+    turned_deg: int = Field(
+        0, description="Quarter turn applied first (clockwise: 0, 90, 180, 270) to stand a photo saved sideways upright"
+    )
     attempts: int | None = Field(
         None, description="Crops of the plan encoded and checked; the last one written is the file (each earlier one broke a rule)"
     )

@@ -155,8 +155,8 @@ def test_no_face_stays_no_face_whichever_way_up(astronaut):
 
 
 def test_auto_fix_stands_a_turned_photo_upright(clean_portrait):
-    """Auto-fix cuts from the upright frame: the fixed photo passes image.orientation and is
-    never worse than its source."""
+    """Auto-fix cuts from the upright frame: the fixed photo passes image.orientation, is
+    never worse than its source, and its fix info says which quarter turn it took."""
     rgb = np.asarray(Image.open(io.BytesIO(clean_portrait)).convert("RGB"))
     for turn in TURNS:
         source = jpeg_bytes(np.ascontiguousarray(orient.turned(rgb, -turn)))
@@ -166,3 +166,5 @@ def test_auto_fix_stands_a_turned_photo_upright(clean_portrait):
         fixed = Image.open(io.BytesIO(result.jpeg))
         assert fixed.size == (load_profile().output.width, load_profile().output.height)
         assert analyse(result.jpeg).values["turn_needed_deg"] == 0
+        assert result.report.fix.turned_deg == turn
+    assert fix(clean_portrait).report.fix.turned_deg == 0
