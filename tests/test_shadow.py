@@ -69,8 +69,10 @@ def _measure(rgb: np.ndarray, person: np.ndarray, face: np.ndarray, chin_row: in
     beside = ~near & above
     head = _ellipse((120, 140), (66, 82))  # the head zone: face and the hair on it
     hidden = person & ~face & ~head & above
-    with_hidden = background.shade(lightness, background.backdrop_seen(lightness, lab, beside, hidden[::2, ::2]))
-    without = background.shade(lightness, beside)
+    sparse_beside = np.ascontiguousarray(beside[::2, ::2])
+    seen = background.backdrop_seen(lightness, lab, sparse_beside, hidden[::2, ::2])
+    with_hidden = background.shade(lab[..., 0], seen)
+    without = background.shade(lab[..., 0], sparse_beside)
     return with_hidden, without
 
 

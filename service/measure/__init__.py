@@ -185,7 +185,7 @@ def measure_pixels(
         "background_shade": _on(
             sparse.beside_head,
             lambda: background.shade(
-                lightness, background.backdrop_seen(lightness, lab, full.beside_head, sparse.person_beside_head)
+                sparse_lightness, background.backdrop_seen(lightness, lab, sparse.beside_head, sparse.person_beside_head)
             ),
         ),
         "other_people": background.other_people(sparse.person, sparse.face),

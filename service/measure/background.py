@@ -40,24 +40,25 @@ def chroma(lab: np.ndarray, mask: np.ndarray) -> float:
     return float(np.hypot(np.median(a), np.median(b)))
 
 
-def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 8.0) -> float:
+def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 4.0) -> float:
     """Uneven light on the background: 1 - darkest / brightest part, in linear light (0 = even).
 
     The background's smooth shading (a normalised blur over background pixels only, so the
-    person does not leak in; at a quarter of the resolution, being low-pass) is read at its 5th and 95th
-    percentiles: a shadow cast beside or above the head, hard or soft, darkens a part of the
-    backdrop by a factor, which this reads whatever the backdrop's lightness (1 - 0.7 = 0.3
-    for a shadow that takes 30 % of the light). The percentiles are taken in L* and only the
-    two of them turned into linear light (a monotone map: the same percentiles). Texture has
-    its own measure; this one sees only light.
+    person does not leak in; at half the resolution given, being low-pass) is read at its 5th
+    and 95th percentiles: a shadow cast beside or above the head, hard or soft, darkens a part
+    of the backdrop by a factor, which this reads whatever the backdrop's lightness (1 - 0.7 =
+    0.3 for a shadow that takes 30 % of the light). The percentiles are taken in L* and only
+    the two of them turned into linear light (a monotone map: the same percentiles). Texture
+    has its own measure; this one sees only light. `lightness` may be every other pixel of the
+    view (`sigma` is in its pixels): a shading this smooth loses nothing there.
     """
     if min(lightness.shape[:2]) < 2 or not (mask > 0).any():
         return 0.0
     weights = (mask > 0).astype(np.float32)
-    blur_num = cv2.GaussianBlur(halve(halve(lightness * weights)), (0, 0), sigma / 4)
-    blur_den = cv2.GaussianBlur(halve(halve(weights)), (0, 0), sigma / 4)
+    blur_num = cv2.GaussianBlur(halve(lightness * weights), (0, 0), sigma / 2)
+    blur_den = cv2.GaussianBlur(halve(weights), (0, 0), sigma / 2)
     rows, cols = blur_num.shape
-    inside = weights[: rows * 4 : 4, : cols * 4 : 4] > 0
+    inside = weights[: rows * 2 : 2, : cols * 2 : 2] > 0
     smooth = (blur_num / np.maximum(blur_den, 1e-3))[inside]
     if smooth.size == 0:
         return 0.0
@@ -78,7 +79,7 @@ def backdrop_seen(
     blob_px: int = 5,
     blob_share: float = 0.05,
 ) -> np.ndarray:
-    """The backdrop beside and above the head for `shade` (full size): the background there
+    """The backdrop beside and above the head for `shade`: the background there
     (`beside`), and the parts of `hidden` (the person mask there, outside the head and clear of
     the mask's edge) that are backdrop with less light: a shadow so dark that the segmenter
     took it for hair.
@@ -95,12 +96,10 @@ def backdrop_seen(
     lies in a patch that survives an opening by a `blob_px` disc and holds at least
     `blob_share` of the background: a share that can move the 5th percentile `shade` reads.
     Hair has detail at both scales and its own colour; where it is smooth and neutral (dark
-    locks, a blurred photo) the patches are small. `beside` is at the size of `lightness`
-    (and so is the result: `beside` itself when no patch is found); `lab` and `hidden` are on
-    every other row and column.
+    locks, a blurred photo) the patches are small. `lightness` is every pixel's (the detail
+    needs them); `lab`, `beside` and `hidden` are on every other row and column, and so is the
+    result (`beside` itself when no patch is found).
     """
-    height, width = lightness.shape[:2]
-    beside_full, beside = beside, np.ascontiguousarray(beside[::2, ::2])
     if beside.any() and hidden.any():
         smooth_lab = cv2.blur(lab, (3, 3))
         candidates = hidden & (smooth_lab[..., 0] >= darkest)
@@ -123,9 +122,8 @@ def backdrop_seen(
             large = stats[:, cv2.CC_STAT_AREA] >= least
             large[0] = False
             if large.any():
-                found = large[labels].view(np.uint8)
-                return beside_full | (cv2.resize(found, (width, height), interpolation=cv2.INTER_NEAREST) > 0)
-    return beside_full
+                return beside | large[labels]
+    return beside
 
 
 def _lightness_to_linear(lightness: np.ndarray) -> np.ndarray:
@@ -141,13 +139,14 @@ def other_people(person: np.ndarray, student: np.ndarray) -> float:
     are the student (hair, shoulders, clothes), any other part is someone else: a second head
     or shoulder at the edge of the crop, a parent's arm.
     """
-    count, labels = cv2.connectedComponents(person.astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(person.view(np.uint8), connectivity=8)
     if count <= 1:
         return 0.0
+    x, y, w, h = cv2.boundingRect(student.view(np.uint8))  # the student's parts: those under the face
     student_part = np.zeros(count, bool)
-    student_part[labels[(student > 0) & (person > 0)]] = True
+    student_part[labels[y : y + h, x : x + w][student[y : y + h, x : x + w] & person[y : y + h, x : x + w]]] = True
     student_part[0] = True  # label 0: no one
-    return float(np.mean(~student_part[labels]))
+    return float(stats[~student_part, cv2.CC_STAT_AREA].sum() / person.size)
 
 
 def person_at_side(person: np.ndarray, head_rows: np.ndarray, edge: float = 0.03) -> float:
