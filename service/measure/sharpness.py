@@ -45,6 +45,7 @@ import functools
 import cv2
 import numpy as np
 
+from .median import median
 from .names import CEILINGS
 
 # (pre-smoothing, re-blur) deviations in output pixels
@@ -154,7 +155,7 @@ def _ratio_blur(smooth: np.ndarray, gx: np.ndarray | None, gy: np.ndarray | None
     else:
         sx, sy = gx.ravel()[at], gy.ravel()[at]
     ratio_sq = np.maximum((sx * sx + sy * sy) / strengths, 1.0 + 1e-4)
-    total = float(np.median(reblur / np.sqrt(ratio_sq - 1.0)))  # blur including the pre-smoothing
+    total = float(median(reblur / np.sqrt(ratio_sq - 1.0)))  # blur including the pre-smoothing
     return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
@@ -162,14 +163,25 @@ def _strongest_peaks(strength: np.ndarray, inside: np.ndarray, share: float = _S
                      ) -> tuple[np.ndarray, np.ndarray] | None:
     """Flat indices and values of the strongest `share` of the local maxima of `strength`
     inside `inside` (None when there are too few)."""
-    peaks = inside & (strength >= cv2.dilate(strength, _NEIGHBOURS)) & (strength > 0)
-    at = np.flatnonzero(peaks)
+    # in OpenCV's 8-bit masks, not numpy's bool temporaries: the same points, a third of the passes
+    peaks = cv2.compare(strength, cv2.dilate(strength, _NEIGHBOURS), cv2.CMP_GE)
+    cv2.bitwise_and(peaks, _marks(inside), dst=peaks)  # 0 or 1: numpy's fast path for bools
+    at = np.flatnonzero(peaks.view(bool))
+    values = strength.ravel()[at]
+    positive = values > 0
+    if not positive.all():
+        at, values = at[positive], values[positive]
     if at.size < _MIN_EDGES:
         return None
-    values = strength.ravel()[at]
     count = max(int(share * values.size), _MIN_EDGES)
     chosen = np.argpartition(values, values.size - count)[values.size - count :]
     return at[chosen], values[chosen]
+
+
+def _marks(inside: np.ndarray) -> np.ndarray:
+    """A mask as OpenCV's 8-bit 0/1 array (no copy when it is already a contiguous one)."""
+    inside = np.ascontiguousarray(inside)
+    return inside.view(np.uint8) if inside.dtype == bool else (inside != 0).view(np.uint8)
 
 
 def directional_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> list[float]:
@@ -191,21 +203,24 @@ def _directional(gx: np.ndarray, gy: np.ndarray, inside: np.ndarray, pre: float,
         return [0.0] * len(_ANGLES)
     reach = _line_filters(reblur)[0].size // 2 + 1
     box = np.s_[max(rows[0] - reach, 0) : rows[-1] + reach + 1, max(cols[0] - reach, 0) : cols[-1] + reach + 1]
-    gx, gy, inside = np.ascontiguousarray(gx[box]), np.ascontiguousarray(gy[box]), inside[box]
-    out = []
-    for index in range(len(_ANGLES)):
-        c, s = _COS_SIN[index]
-        along = gx if index == 0 else gy if index == 2 else cv2.addWeighted(gx, c, gy, s, 0.0)
-        again = np.abs(_line_blur(along, index, reblur))
-        chosen = _strongest_peaks(again, inside, _DIRECTIONAL_STRONGEST)
-        if chosen is None:
-            out.append(0.0)
-            continue
-        at, strengths = chosen
-        ratio = np.maximum(np.abs(along.ravel()[at]) / strengths, 1.0 + 1e-4)
-        total = float(np.median(reblur / np.sqrt(ratio * ratio - 1.0)))
-        out.append(float(np.sqrt(max(total * total - pre * pre, 0.0))))
-    return out
+    gx, gy, inside = np.ascontiguousarray(gx[box]), np.ascontiguousarray(gy[box]), _marks(inside[box])
+    return [_one_direction(gx, gy, inside, index, pre, reblur) for index in range(len(_ANGLES))]
+
+
+def _one_direction(gx: np.ndarray, gy: np.ndarray, inside: np.ndarray, index: int, pre: float, reblur: float
+                   ) -> float:
+    """`_directional`'s reading along `_ANGLES[index]` (`inside` as 8-bit 0/1)."""
+    c, s = _COS_SIN[index]
+    along = gx if index == 0 else gy if index == 2 else cv2.addWeighted(gx, c, gy, s, 0.0)
+    again = _line_blur(along, index, reblur)
+    np.abs(again, out=again)
+    chosen = _strongest_peaks(again, inside, _DIRECTIONAL_STRONGEST)
+    if chosen is None:
+        return 0.0
+    at, strengths = chosen
+    ratio = np.maximum(np.abs(along.ravel()[at]) / strengths, 1.0 + 1e-4)
+    total = float(median(reblur / np.sqrt(ratio * ratio - 1.0)))
+    return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
 _ANGLES = tuple(np.pi * i / 4 for i in range(4))
@@ -231,8 +246,8 @@ def _line_blur(image: np.ndarray, index: int, sigma: float) -> np.ndarray:
     (on, on_weights), (beside, beside_weights) = lattice
     if step < 0:
         on, beside = on[:, ::-1].copy(), beside[:, ::-1].copy()
-    out = _along_diagonal(cv2.filter2D(image, -1, on), on_weights, step, -(on_weights.size // 2))
-    return _along_diagonal(cv2.filter2D(image, -1, beside), beside_weights, step, -(beside_weights.size // 2), out)
+    return cv2.add(_along_diagonal(cv2.filter2D(image, -1, on), on_weights, step, -(on_weights.size // 2)),
+                   _along_diagonal(cv2.filter2D(image, -1, beside), beside_weights, step, -(beside_weights.size // 2)))
 
 
 @functools.cache
@@ -265,18 +280,26 @@ def _line_filters(sigma: float) -> tuple[np.ndarray, np.ndarray, tuple]:
     return (along / along.sum()).astype(np.float32), (across / across.sum()).astype(np.float32), lattice
 
 
-def _along_diagonal(image: np.ndarray, weights: np.ndarray, step: int, first: int,
-                    out: np.ndarray | None = None) -> np.ndarray:
-    """`out` (or zeros) plus the sum over k of weights[k] * image(y + d, x + step * d) for
-    d = first + k, the image reflected at its border."""
+def _along_diagonal(image: np.ndarray, weights: np.ndarray, step: int, first: int) -> np.ndarray:
+    """The sum over k of weights[k] * image(y + d, x + step * d) for d = first + k, the image
+    reflected at its border (a view into a larger array).
+
+    One filter pass, not a pass per weight: in the padded image laid out flat, the diagonal
+    neighbour (y + d, x + step * d) lies d * (width + step) further on, so read in rows of
+    width + step the diagonal is a column, and a column filter sums along it. The padding (a
+    row more than the reach) keeps every sum on the padded image's own pixels: the filter's
+    border never counts."""
     h, w = image.shape
     r = max(-first, first + weights.size - 1)
-    padded = cv2.copyMakeBorder(image, r, r, r, r, cv2.BORDER_REFLECT_101)
-    out = np.zeros_like(image) if out is None else out
-    for k, weight in enumerate(weights):
-        d = first + k
-        cv2.scaleAdd(padded[r + d : r + d + h, r + step * d : r + step * d + w], float(weight), out, dst=out)
-    return out
+    shape = (h + 2 * r + 2, w + 2 * r)
+    pitch, size = shape[1] + step, shape[0] * shape[1]
+    flat = np.empty(-(-size // pitch) * pitch, np.float32)
+    flat[size:] = 0.0
+    padded = cv2.copyMakeBorder(image, r + 1, r + 1, r, r, cv2.BORDER_REFLECT_101, dst=flat[:size].reshape(shape))
+    if not np.shares_memory(padded, flat):  # OpenCV made its own array after all
+        flat[:size] = padded.ravel()
+    summed = cv2.filter2D(flat.reshape(-1, pitch), -1, weights.reshape(-1, 1), anchor=(0, -first))
+    return summed.ravel()[:size].reshape(shape)[r + 1 : r + 1 + h, r : r + w]
 
 
 def _gaussian(image: np.ndarray, sigma: float) -> np.ndarray:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .median import median, quantile
+
 # hair of every natural colour (black, brown, auburn, blond, grey) has a hue in this wedge of
 # a* b* (degrees from +a*), or next to no chroma
 _HAIR_HUES = (45.0, 90.0)
@@ -18,7 +20,8 @@ def skin_colour(lab: np.ndarray, skin: np.ndarray) -> tuple[float, float]:
     face's colour along a straight line in a* b*, so each coordinate moves steadily with the
     cast's strength, out of that box: green and magenta along a*, blue and yellow along b*.
     """
-    return float(np.median(lab[..., 1][skin > 0])), float(np.median(lab[..., 2][skin > 0]))
+    inside = skin > 0
+    return float(median(lab[..., 1][inside])), float(median(lab[..., 2][inside]))
 
 
 def hue(a: float, b: float) -> float:
@@ -53,8 +56,9 @@ def fine_texture(lightness: np.ndarray, skin: np.ndarray) -> float:
     x0, x1 = max(cols[0] - _TEXTURE_PAD, 0), cols[-1] + _TEXTURE_PAD + 1
     part = lightness[y0:y1, x0:x1].astype(np.float32)
     inside = skin[y0:y1, x0:x1] > 0
-    blurred = [part] + [cv2.GaussianBlur(part, (0, 0), s) for s in _BAND_EDGES]
-    bands = [max(float(np.median(np.abs(a - b)[inside])), 1e-4) for a, b in zip(blurred, blurred[1:])]
+    # each scale read at the skin's pixels only, then differenced: the same values, a pass less each
+    blurred = np.stack([part[inside]] + [cv2.GaussianBlur(part, (0, 0), s)[inside] for s in _BAND_EDGES])
+    bands = [max(float(median(band)), 1e-4) for band in np.abs(np.diff(blurred, axis=0))]
     fine, mid = np.sqrt(bands[0] * bands[1]), np.sqrt(bands[2] * bands[3])
     return float(fine**3 / mid**2)
 
@@ -67,8 +71,8 @@ def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
     of the region's median a* b* from that wedge (0 inside). Dark, grey, brown or beige
     headwear reads as hair: this sees coloured headwear only.
     """
-    a = float(np.median(lab[..., 1][region > 0]))
-    b = float(np.median(lab[..., 2][region > 0]))
+    inside = region > 0
+    a, b = float(median(lab[..., 1][inside])), float(median(lab[..., 2][inside]))
     hue = float(np.degrees(np.arctan2(b, a)))
     if _HAIR_HUES[0] <= hue <= _HAIR_HUES[1]:
         return 0.0
@@ -108,7 +112,9 @@ def irregular_detail(lightness: np.ndarray, region: np.ndarray, noise: float = 0
     inside = region[y0:y1:2, x0:x1:2]
     along_rows = cv2.sepFilter2D(part, -1, _SPAN_KERNEL, _ONE)
     along_cols = cv2.sepFilter2D(part, -1, _ONE, _SPAN_KERNEL)
-    detail = min(float(np.median(np.abs(part - smooth)[::2, ::2][inside])) for smooth in (along_rows, along_cols))
+    # read at those samples only, then differenced: the same values
+    sampled = part[::2, ::2][inside]
+    detail = min(float(median(np.abs(sampled - smooth[::2, ::2][inside]))) for smooth in (along_rows, along_cols))
     grain = _NOISE_COUNT * _NOISE_DETAIL * max(noise, 0.0)
     return float(np.sqrt(max(detail * detail - grain * grain, 0.0)))
 
@@ -166,8 +172,8 @@ def sclera_colour(rgb: np.ndarray, *openings: np.ndarray) -> tuple[float, float]
         lab = cv2.cvtColor(rgb[y0:y1, x0:x1].astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
         inside = opening[y0:y1, x0:x1]
         lightness = lab[..., 0][inside]
-        bright = lightness >= np.quantile(lightness, 1 - _SCLERA_SHARE)
-        values.append((float(np.median(lab[..., 1][inside][bright])), float(np.median(lab[..., 2][inside][bright]))))
+        bright = lightness >= quantile(lightness, 1 - _SCLERA_SHARE)
+        values.append((float(median(lab[..., 1][inside][bright])), float(median(lab[..., 2][inside][bright]))))
     if not values:
         return None
     a, b = np.mean(values, axis=0)
