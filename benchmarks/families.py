@@ -31,7 +31,7 @@ import albumentations as A  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from degrade import Subject, exposure  # noqa: E402
+from degrade import Subject, exposure, side_shadow  # noqa: E402
 from service.face.geometry import FACE_OVAL  # noqa: E402
 
 # MediaPipe face-mesh contours (indices into the 468-point mesh)
@@ -413,6 +413,69 @@ def head_covering(rgb: np.ndarray, subject: Subject, strength: float, seed: int)
     return _blend(rgb, fabric, _soften(hat, 1.0))
 
 
+# ---- face: hair over the eyes, light from one side ------------------------------------------
+
+# black, dark brown, brown, auburn, blonde
+HAIR_COLOURS = ((25, 22, 20), (60, 42, 32), (105, 72, 50), (130, 62, 36), (190, 160, 112))
+
+
+def hair_over_eyes(rgb: np.ndarray, subject: Subject, strength: float, seed: int, eyes: str) -> np.ndarray:
+    """A fringe (`eyes` "both") or one lock ("one", which eye from the seed) hanging from the
+    hair over the eyes. Its lower edge covers `strength` of the eye opening from the upper lid
+    (the eye contours' highest and lowest points, averaged over both eyes): 0 ends at the
+    upper lid, 0.5 hides half of each eye, 1 the whole of it, -2 lies two openings higher, on
+    the brows; the edge is ragged by 15 % of an opening. Hair colour from the seed
+    (HAIR_COLOURS: black to blonde), in strands (noise stretched along the fall, +-15 %
+    brightness) with gaps where the skin shows through (opacity 0.5-1). The fringe spans the
+    eyes and 0.6 eye widths beyond their outer corners; the lock 0.9 eye widths to either side
+    of its eye's centre. Drawn only on the person (the mask or the face oval), from the crown
+    down.
+    """
+    rng = np.random.default_rng(seed)
+    colour = np.array(HAIR_COLOURS[int(rng.integers(len(HAIR_COLOURS)))], np.float32)
+    which = int(rng.integers(2))
+    height, width = rgb.shape[:2]
+    points = subject.landmarks[:, :2]
+    contours = [points[RIGHT_EYE, 1], points[LEFT_EYE, 1]]
+    upper = float(np.mean([c.min() for c in contours]))
+    opening = max(float(np.mean([c.max() - c.min() for c in contours])), 1.0)
+    if eyes == "both":
+        (c0, w0), (c1, w1) = _lens(subject, 0), _lens(subject, 1)
+        x0, x1 = min(c0[0], c1[0]) - 0.5 * w0 - 0.6 * w0, max(c0[0], c1[0]) + 0.5 * w1 + 0.6 * w1
+    else:
+        centre, eye_width = _lens(subject, which)
+        x0, x1 = centre[0] - 0.9 * eye_width, centre[0] + 0.9 * eye_width
+    xs = np.arange(width, dtype=np.float32)
+    wave = cv2.GaussianBlur(rng.normal(0, 1, (1, width)).astype(np.float32), (0, 0), sigmaX=6)[0]
+    wave /= max(float(np.abs(wave).max()), 1e-6)
+    edge = upper + strength * opening + 0.15 * opening * wave  # the lower edge per column
+    yy = np.arange(height, dtype=np.float32)[:, None]
+    on_person = (subject.person_mask > 0.5) | (_face_oval(rgb.shape, subject, 0.0) > 0.5)
+    inside = on_person & (yy >= subject.crown_y) & (yy < edge[None, :]) & ((xs >= x0) & (xs <= x1))[None, :]
+    strands = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), sigmaX=0.8, sigmaY=8)
+    strands /= max(float(strands.std()), 1e-6)
+    gaps = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), sigmaX=1.5, sigmaY=10)
+    gaps /= max(float(gaps.std()), 1e-6)
+    opacity = np.clip(0.85 + 0.25 * gaps, 0.5, 1.0)
+    hair = colour[None, None, :] * np.clip(1.0 + 0.15 * strands, 0.6, 1.4)[..., None]
+    return _blend(rgb, hair, _soften(inside.astype(np.float32), 1.0) * opacity)
+
+
+def side_light(rgb: np.ndarray, subject: Subject, strength: float, seed: int) -> np.ndarray:
+    """Light from one side (which, from the seed): that half of the picture, and so of the face,
+    keeps 1 - `strength` of its encoded values, with a soft edge around the face's midline
+    (benchmarks/degrade.side_shadow, mirrored for the other side)."""
+    if _side(seed) > 0:
+        return side_shadow(rgb, subject, 1.0 - strength)
+    mirrored = np.ascontiguousarray(rgb[:, ::-1])
+    flipped = Subject(
+        (rgb.shape[1] - 1 - subject.eye_centre[0], subject.eye_centre[1]), subject.eye_distance,
+        subject.face_box, subject.crown_y, subject.chin_y, subject.crop_height,
+        subject.person_mask, subject.landmarks,
+    )
+    return np.ascontiguousarray(side_shadow(mirrored, flipped, 1.0 - strength)[:, ::-1])
+
+
 def rotate(rgb: np.ndarray, subject: Subject, strength: float, seed: int) -> np.ndarray:
     """A photo saved sideways: turned counter-clockwise by `strength` degrees (90, 180 or 270)."""
     return np.ascontiguousarray(np.rot90(rgb, k=int(round(strength / 90)) % 4))
@@ -456,6 +519,7 @@ class Family:
 BLUR_SIGMAS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.5, 5.0, 8.0, 14.0)
 NOISE_SIGMAS = (1.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 22.0, 30.0)
 CAST_DE = (2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0)
+HAIR_OVER = (-2.0, -1.0, 0.0, 0.25, 0.4, 0.5, 0.65, 0.8, 1.0, 1.5)  # share of the eye opening hidden
 
 
 def _casts(where: str, fn: Callable, rule: str, strengths: tuple[float, ...], bad_from: float,
@@ -505,6 +569,12 @@ FAMILIES: tuple[Family, ...] = (
            also=("face.count",), donor=True),
     Family("headwear", head_covering, "face.headwear", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.3, "brow share",
            measure="head_top_texture"),
+    # bad from 0.8: most of an eye behind hair; at 0.4-0.65 the pupil is half hidden (grey zone)
+    Family("hair.eyes", partial(hair_over_eyes, eyes="both"), "face.eyes", HAIR_OVER, 0.8, "eye share",
+           measure="eye_openness", also=("face.covered",)),
+    Family("hair.eye", partial(hair_over_eyes, eyes="one"), "face.eyes", HAIR_OVER, 0.8, "eye share",
+           measure="eye_mismatch"),
+    Family("light.side", side_light, "face.lighting", (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8), 0.4, "1-factor"),
     Family("rotate", rotate, "image.orientation", (90, 180, 270), 90, "degrees", ordered=False),
     Family("tilt", tilt, "face.pose", (0, 2, 4, 6, 8, 10, 12, 15, 20, 30), 12, "degrees", measure="roll_abs"),
     Family("lowlight", low_light, "image.exposure", (0.0, 0.1, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8), 0.6, "1-gain",

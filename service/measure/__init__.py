@@ -13,6 +13,7 @@ the only place that knows which region each one sees:
 | eye_floor            | around each eye                                    |
 | eye_glare            | around each eye minus its opening, against the face's brightest skin |
 | eye_opening_shift    | the two eye openings (mesh contour), every pixel: one against the other |
+| eye_mismatch         | the two eye openings, every pixel, each against the cheek under it |
 | head_top_colour      | the person between the crown and the face mesh's top |
 | head_top_texture     | that region's irregular detail against the eyebrows' (every pixel) |
 | forehead_shift       | the upper forehead vs the skin between the eyes      |
@@ -33,7 +34,7 @@ the only place that knows which region each one sees:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -110,10 +111,6 @@ class Regions:
     person_beside_head: np.ndarray  # the person above the chin outside the head: where the mask may hide a shadow
     brows: np.ndarray  # both eyebrows (the hull of each one's mesh outline): the student's own hair
 
-    def every_other(self) -> Regions:
-        """Every other row and column (copied: contiguous masks index several times faster)."""
-        return Regions(*(np.ascontiguousarray(getattr(self, f.name)[::2, ::2]) for f in fields(self)))
-
 
 @dataclass(frozen=True)
 class MeasureView:
@@ -168,6 +165,15 @@ def measure_pixels(
         "eye_opening_shift": _on(
             (sparse.right_opening, sparse.left_opening),
             lambda: occlusion.eye_opening_shift(lightness, full.right_opening, full.left_opening),
+        ),
+        "eye_mismatch": _on(
+            (sparse.right_opening, sparse.left_opening, sparse.left_cheek, sparse.right_cheek),
+            lambda: occlusion.eye_mismatch(
+                lightness, full.right_opening, full.left_opening,
+                float(np.median(sparse_lightness[sparse.left_cheek])),  # "left": the image's left, under the right eye
+                float(np.median(sparse_lightness[sparse.right_cheek])),
+                lab, sparse.right_opening, sparse.left_opening,
+            ),
         ),
         "eye_floor": _on(
             (sparse.right_eye, sparse.left_eye),
@@ -274,7 +280,11 @@ def build_view(
     person_margin: float,
 ) -> MeasureView:
     """`person_threshold`: mask confidence above which a pixel is the person (low, so that hair
-    counts); `person_margin`: how far beyond it the background starts, share of the height."""
+    counts); `person_margin`: how far beyond it the background starts, share of the height.
+
+    The small regions (cheeks, eyes, brows...) are built inside their own box (`_Part`), and
+    their every-other-pixel forms cut from that box: whole-view masks cost a pass over the
+    view each, and a dozen of them cost more than the measures that read them."""
     # Output pixels per source pixel, never finer than what was decoded.
     k = min(measure_height / crop.height, decoded.scale)
     # bilinear after the halvings: the measures were set on this resampling (see resample.py)
@@ -283,44 +293,99 @@ def build_view(
     view_mask, _ = _scaled_cut(person_mask, mask_scale, crop.box, k, cv2.INTER_LINEAR)
     x0, y0 = int(round(crop.box[0] * k)), int(round(crop.box[1] * k))
     height, width = valid.shape
+    shape = (height, width)
     lightness = cv2.LUT(cv2.cvtColor(view_rgb, cv2.COLOR_RGB2GRAY), _LUMA_TO_LIGHTNESS)
-    sparse_rgb = np.ascontiguousarray(view_rgb[::2, ::2])
-    sparse_lab = cv2.cvtColor(sparse_rgb.astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
+    sparse_rgb = _every_other(view_rgb)
+    sparse_lab = cv2.cvtColor(np.multiply(sparse_rgb, 1 / 255.0, dtype=np.float32), cv2.COLOR_RGB2Lab)
 
     points = face.landmarks[:, :2] * k - (x0, y0)
-    face_mask = np.zeros((height, width), np.uint8)
+    face_mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(face_mask, [np.round(points[FACE_OVAL]).astype(np.int32)], 1)
-    face_mask &= valid.astype(np.uint8)
-    left, right = _cheeks(face_mask, points)
-    between_eyes, lower_face = _occlusion_regions(face_mask, points)
-    right_eye, left_eye = _eye_surrounds(face_mask, points)
-    forehead = _forehead(face_mask, points)
+    face_region = face_mask.view(bool)  # 0 or 1
+    face_region &= valid
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
-    person = (view_mask > person_threshold) & valid
-    near_person = cv2.dilate(person.astype(np.uint8), np.ones((margin, margin), np.uint8))
-    back = valid & (near_person == 0)
-    regions = Regions(
-        valid,
-        face_mask > 0,
-        left,
-        right,
-        person,
-        back,
-        between_eyes,
-        lower_face,
+    # masks as OpenCV's 8-bit 0/1 (bool views of them): a pass each, not numpy's two or three
+    above = cv2.compare(view_mask, float(view_mask.dtype.type(person_threshold)), cv2.CMP_GT)  # as numpy's `>`
+    person = cv2.bitwise_and(above, valid.view(np.uint8)).view(bool)
+    near_person = cv2.dilate(person.view(np.uint8), np.ones((margin, margin), np.uint8))
+    back = cv2.subtract(valid.view(np.uint8), near_person).view(bool)  # valid and not near the person
+    crown_y = face.crown_y * k - y0
+    right_eye, left_eye = _eye_surrounds(face_region, points)
+    small = (
+        *_cheeks(face_region, points),
+        *_occlusion_regions(face_region, points),
         right_eye,
         left_eye,
-        forehead,
-        _head_top(points, face.crown_y * k - y0, person),
-        *_lens_rings(points, right_eye, left_eye),
-        *_openings(points, valid.shape),
-        _above(back, points[CHIN, 1]),
-        _hidden_beside_head(person, face_mask > 0, points, face.crown_y * k - y0, margin),
+        _forehead(face_region, points),
+        _head_top(points, crown_y, person),
+        *_lens_rings(points, right_eye, left_eye, shape),
+        *_openings(points, shape),
         _brows(points, valid),
     )
+    large = (
+        valid,
+        face_region,
+        person,
+        back,
+        _above(back, points[CHIN, 1]),
+        _hidden_beside_head(person, face_region, points, crown_y, margin),
+    )
+    regions = _regions(large, [part.full(shape) for part in small])
+    sparse_shape = sparse_rgb.shape[:2]
+    sparse = _regions([np.ascontiguousarray(m[::2, ::2]) for m in large], [p.sparse(sparse_shape) for p in small])
     rows = np.arange(height)
-    head_rows = (rows >= face.crown_y * k - y0) & (rows <= face.chin_y * k - y0)
-    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, regions.every_other(), head_rows)
+    head_rows = (rows >= crown_y) & (rows <= face.chin_y * k - y0)
+    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows)
+
+
+def _every_other(image: np.ndarray) -> np.ndarray:
+    """image[::2, ::2] (8-bit), by OpenCV's nearest-pixel halving: a fifth of numpy's strided
+    copy of three channels. An odd side gets one more row or column first, so that the
+    halving is exact (OpenCV's nearest pixel of output x is input 2x)."""
+    h, w = image.shape[:2]
+    if h % 2 or w % 2:
+        image = cv2.copyMakeBorder(image, 0, h % 2, 0, w % 2, cv2.BORDER_REPLICATE)
+    return cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_NEAREST)
+
+
+def _regions(large, small) -> Regions:
+    """`Regions` from build_view's two lists, in the dataclass's order."""
+    valid, face, person, back, beside_head, person_beside_head = large
+    left, right, between_eyes, lower_face, right_eye, left_eye, forehead, head_top, *rest = small
+    right_lens, left_lens, right_opening, left_opening, brows = rest
+    return Regions(valid, face, left, right, person, back, between_eyes, lower_face, right_eye, left_eye,
+                   forehead, head_top, right_lens, left_lens, right_opening, left_opening, beside_head,
+                   person_beside_head, brows)
+
+
+class _Part:
+    """A region that is empty outside a box: the box's top-left corner (row, column) in the
+    view and the mask inside the box."""
+
+    __slots__ = ("left", "mask", "top")
+
+    def __init__(self, top: int, left: int, mask: np.ndarray) -> None:
+        self.top, self.left, self.mask = top, left, mask
+
+    def full(self, shape: tuple[int, int]) -> np.ndarray:
+        """The region over the whole view."""
+        out = np.zeros(shape, bool)
+        h, w = self.mask.shape
+        out[self.top : self.top + h, self.left : self.left + w] = self.mask
+        return out
+
+    def sparse(self, shape: tuple[int, int]) -> np.ndarray:
+        """Every other row and column of `full` (a view of `shape`), cut from the box alone."""
+        out = np.zeros(shape, bool)
+        part = self.mask[self.top % 2 :: 2, self.left % 2 :: 2]
+        top, left = (self.top + 1) // 2, (self.left + 1) // 2
+        out[top : top + part.shape[0], left : left + part.shape[1]] = part
+        return out
+
+    def within(self, region: np.ndarray) -> _Part:
+        """This part where `region` (over the whole view) holds too."""
+        h, w = self.mask.shape
+        return _Part(self.top, self.left, self.mask & region[self.top : self.top + h, self.left : self.left + w])
 
 
 def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: int) -> tuple[np.ndarray, np.ndarray]:
@@ -349,7 +414,7 @@ def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: i
     return view, valid
 
 
-def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[_Part, _Part]:
     """The skin under each eye, from below the eye to just under the nose tip.
 
     Narrow on purpose: the whole half-face often holds hair over a cheek, which reads as shadow.
@@ -360,21 +425,20 @@ def _cheeks(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.n
         eye_y = (points[outer, 1] + points[inner, 1]) / 2
         x0, x1 = sorted((points[outer, 0], points[inner, 0]))
         box = _box(face_mask.shape, x0, eye_y + 0.35 * (nose_y - eye_y), x1, nose_y + 0.3 * (mouth_y - nose_y))
-        masks.append(box & (face_mask > 0))
+        masks.append(box.within(face_mask))
     return masks[0], masks[1]
 
 
-def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[_Part, _Part]:
     """Skin between the eyes (two squares, at the nose bridge and between the brows) and the
     lower face (the chin below the lip, the upper lip below the nose), inside the face oval."""
     shape = face_mask.shape
-    inside = face_mask > 0
     eye_distance = float(np.linalg.norm(points[LEFT_EYE_OUTER] - points[RIGHT_EYE_OUTER]))
     half = 0.12 * eye_distance
-    between = np.zeros(shape, bool)
+    between = []
     for index in (BETWEEN_EYES, BETWEEN_BROWS):
         x, y = points[index]
-        between |= _box(shape, x - half, y - half, x + half, y + half)
+        between.append(_box(shape, x - half, y - half, x + half, y + half))
     mouth_x0, mouth_x1 = sorted((points[MOUTH_RIGHT, 0], points[MOUTH_LEFT, 0]))
     width = mouth_x1 - mouth_x0
     lip_y, chin_y = points[LIP_BOTTOM_OUTER, 1], points[CHIN, 1]
@@ -393,10 +457,10 @@ def _occlusion_regions(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.nd
         mouth_x1 - 0.3 * width,
         lip_top_y - 0.1 * (lip_top_y - nose_y),
     )
-    return between & inside, (chin | upper_lip) & inside
+    return _union(between).within(face_mask), _union((chin, upper_lip)).within(face_mask)
 
 
-def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[_Part, _Part]:
     """Each eye with the lids and skin a lens covers (1.2 eye widths wide, 0.7 tall), inside
     the face oval."""
     boxes = []
@@ -409,27 +473,27 @@ def _eye_surrounds(face_mask: np.ndarray, points: np.ndarray) -> tuple[np.ndarra
         box = _box(
             face_mask.shape, x0 - 0.1 * width, centre_y - 0.35 * width, x1 + 0.1 * width, centre_y + 0.35 * width
         )
-        boxes.append(box & (face_mask > 0))
+        boxes.append(box.within(face_mask))
     return boxes[0], boxes[1]
 
 
-def _forehead(face_mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+def _forehead(face_mask: np.ndarray, points: np.ndarray) -> _Part:
     """The upper forehead: from the mesh's top (the hairline on most heads) a third of the way
     down to the brows, half an eye distance wide, inside the face oval."""
     eye_distance = float(np.linalg.norm(points[LEFT_EYE_OUTER] - points[RIGHT_EYE_OUTER]))
     x, top = points[FOREHEAD]
     brows = points[BETWEEN_BROWS, 1]
     half = 0.25 * eye_distance
-    return _box(face_mask.shape, x - half, top, x + half, top + 0.35 * (brows - top)) & (face_mask > 0)
+    return _box(face_mask.shape, x - half, top, x + half, top + 0.35 * (brows - top)).within(face_mask)
 
 
-def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> np.ndarray:
+def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> _Part:
     """The person (hair or headwear) between the crown and the top of the face mesh, 0.6 face
     widths wide: the middle three quarters of that height, clear of the hairline's edge."""
     x, top = points[FOREHEAD]
     half = 0.3 * float(np.ptp(points[FACE_OVAL, 0]))
     span = top - crown_y
-    return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span) & person
+    return _box(person.shape, x - half, crown_y + 0.15 * span, x + half, top - 0.1 * span).within(person)
 
 
 def _hidden_beside_head(
@@ -440,46 +504,74 @@ def _hidden_beside_head(
 
     The head with the hair on it is an ellipse from 15 % of the head height above the crown to
     the chin, 1.2 face widths wide: a dark hat or sleek hair there is the student's, and a
-    shadow cast beside or above the head reaches beyond it."""
+    shadow cast beside or above the head reaches beyond it. Built on the rows above the chin
+    only (the erosion sees the rows its kernel reaches below them)."""
     xs = points[FACE_OVAL, 0]
     chin_y = float(points[CHIN, 1])
     top = crown_y - 0.15 * (chin_y - crown_y)
     centre = (int(round((xs.min() + xs.max()) / 2)), int(round((top + chin_y) / 2)))
     axes = (max(int(round(0.6 * float(np.ptp(xs)))), 1), max(int(round((chin_y - top) / 2)), 1))
-    head = np.zeros(person.shape, np.uint8)
+    out = np.zeros(person.shape, bool)
+    end = min(max(int(np.ceil(chin_y)), 0), person.shape[0])  # `_above` the chin
+    if end == 0:
+        return out
+    head = np.zeros((end, person.shape[1]), np.uint8)
     cv2.ellipse(head, centre, axes, 0, 0, 360, 1, -1)
-    inner = cv2.erode(person.astype(np.uint8), np.ones((margin, margin), np.uint8)) > 0
-    return _above(inner & ~face & (head == 0), chin_y)
+    seen = min(end + margin // 2 + 1, person.shape[0])
+    inner = cv2.erode(np.ascontiguousarray(person[:seen]).view(np.uint8), np.ones((margin, margin), np.uint8))
+    cv2.bitwise_or(head, face[:end].view(np.uint8), dst=head)  # 0/1 masks: inner and not head or face
+    out[:end] = cv2.subtract(inner[:end], head).view(bool)
+    return out
 
 
-def _lens_rings(points: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lens_rings(points: np.ndarray, right_eye: _Part, left_eye: _Part, shape: tuple[int, int]
+                ) -> tuple[_Part, _Part]:
     """Each eye's surroundings minus the eye opening (grown by 2 px): skin that is never
     brighter than the face's brightest skin unless a lens reflects light over it."""
     rings = []
     for eye, contour in ((right_eye, RIGHT_EYE_CONTOUR), (left_eye, LEFT_EYE_CONTOUR)):
-        opening = np.zeros(eye.shape, np.uint8)
-        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
-        rings.append(eye & (cv2.dilate(opening, np.ones((5, 5), np.uint8)) == 0))
+        h, w = eye.mask.shape
+        if eye.mask.size == 0:
+            rings.append(eye)
+            continue
+        # the opening drawn in the eye's box and the 2 px the dilation reaches beyond it
+        near = _box(shape, eye.left - 2, eye.top - 2, eye.left + w + 2, eye.top + h + 2)
+        opening = np.zeros(near.mask.shape, np.uint8)
+        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32) - (near.left, near.top)], 1)
+        grown = cv2.dilate(opening, np.ones((5, 5), np.uint8))
+        top, left = eye.top - near.top, eye.left - near.left
+        rings.append(_Part(eye.top, eye.left, eye.mask & (grown[top : top + h, left : left + w] == 0)))
     return rings[0], rings[1]
 
 
-def _openings(points: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _openings(points: np.ndarray, shape: tuple[int, int]) -> tuple[_Part, _Part]:
     """Each eye opening inside the mesh's eye contour, eroded by a pixel (off the lid line)."""
     out = []
     for contour in (RIGHT_EYE_CONTOUR, LEFT_EYE_CONTOUR):
-        opening = np.zeros(shape, np.uint8)
-        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32)], 1)
-        out.append(cv2.erode(opening, np.ones((3, 3), np.uint8)) > 0)
+        corners = np.round(points[contour]).astype(np.int32)
+        # the contour's box and a pixel around it, in the view: nothing outside it is filled
+        box = _box(shape, corners[:, 0].min() - 1, corners[:, 1].min() - 1,
+                   corners[:, 0].max() + 2, corners[:, 1].max() + 2)
+        if box.mask.size == 0:
+            out.append(box)
+            continue
+        opening = np.zeros(box.mask.shape, np.uint8)
+        cv2.fillPoly(opening, [corners - (box.left, box.top)], 1)
+        out.append(_Part(box.top, box.left, cv2.erode(opening, np.ones((3, 3), np.uint8)) > 0))
     return out[0], out[1]
 
 
-def _brows(points: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def _brows(points: np.ndarray, valid: np.ndarray) -> _Part:
     """Both eyebrows: the convex hull of each one's mesh outline, inside the frame."""
-    out = np.zeros(valid.shape, np.uint8)
-    for contour in (RIGHT_BROW, LEFT_BROW):
-        hull = cv2.convexHull(points[contour].astype(np.float32))
-        cv2.fillPoly(out, [np.round(hull).astype(np.int32)], 1)
-    return (out > 0) & valid
+    hulls = [np.round(cv2.convexHull(points[c].astype(np.float32))).astype(np.int32) for c in (RIGHT_BROW, LEFT_BROW)]
+    corners = np.concatenate(hulls).reshape(-1, 2)
+    box = _box(valid.shape, corners[:, 0].min(), corners[:, 1].min(), corners[:, 0].max() + 1, corners[:, 1].max() + 1)
+    if box.mask.size == 0:
+        return box
+    out = np.zeros(box.mask.shape, np.uint8)
+    for hull in hulls:  # one at a time, as the hulls may overlap
+        cv2.fillPoly(out, [hull - (box.left, box.top)], 1)
+    return _Part(box.top, box.left, out > 0).within(valid)
 
 
 def _above(region: np.ndarray, row: float) -> np.ndarray:
@@ -489,10 +581,25 @@ def _above(region: np.ndarray, row: float) -> np.ndarray:
     return out
 
 
-def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    out = np.zeros(shape, bool)
-    out[max(int(y0), 0) : max(int(y1), 0), max(int(x0), 0) : max(int(x1), 0)] = True
-    return out
+def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> _Part:
+    """The box's pixels in the view (a box part way outside it is cut to it)."""
+    top, left = min(max(int(y0), 0), shape[0]), min(max(int(x0), 0), shape[1])
+    bottom, right = max(min(max(int(y1), 0), shape[0]), top), max(min(max(int(x1), 0), shape[1]), left)
+    return _Part(top, left, np.ones((bottom - top, right - left), bool))
+
+
+def _union(boxes) -> _Part:
+    """Boxes (`_box`) together, in the box that holds them all."""
+    boxes = [b for b in boxes if b.mask.size]
+    if not boxes:
+        return _Part(0, 0, np.zeros((0, 0), bool))
+    top, left = min(b.top for b in boxes), min(b.left for b in boxes)
+    bottom = max(b.top + b.mask.shape[0] for b in boxes)
+    right = max(b.left + b.mask.shape[1] for b in boxes)
+    mask = np.zeros((bottom - top, right - left), bool)
+    for b in boxes:
+        mask[b.top - top : b.top - top + b.mask.shape[0], b.left - left : b.left - left + b.mask.shape[1]] = True
+    return _Part(top, left, mask)
 
 
 def _blockiness(decoded: DecodedImage, crop: CropPlan) -> float | None:

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from ..resample import halve
+from .colour import linear_light
 
 
 def texture(lightness: np.ndarray, mask: np.ndarray, sigma: float = 6.0) -> float:
@@ -62,7 +63,7 @@ def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 4.0) -> float:
     smooth = (blur_num / np.maximum(blur_den, 1e-3))[inside]
     if smooth.size == 0:
         return 0.0
-    dark, bright = _lightness_to_linear(np.percentile(smooth, (5, 95)))
+    dark, bright = linear_light(np.percentile(smooth, (5, 95)))
     return float(1.0 - dark / max(bright, 1e-6))
 
 
@@ -124,12 +125,6 @@ def backdrop_seen(
             if large.any():
                 return beside | large[labels]
     return beside
-
-
-def _lightness_to_linear(lightness: np.ndarray) -> np.ndarray:
-    """CIELAB L* to relative luminance Y (0..1)."""
-    f = (np.asarray(lightness, np.float64) + 16.0) / 116.0
-    return np.where(f > 6 / 29, f * f * f, 3 * (6 / 29) ** 2 * (f - 4 / 29))
 
 
 def other_people(person: np.ndarray, student: np.ndarray) -> float:

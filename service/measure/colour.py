@@ -25,3 +25,10 @@ def colour_variation(lab: np.ndarray) -> float:
         means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
         residual += float(np.mean((ab[:, channel] - means[bins]) ** 2))
     return float(np.sqrt(residual))
+
+
+def linear_light(lightness: np.ndarray | float) -> np.ndarray:
+    """CIELAB L* to relative luminance Y (0..1): for ratios of light, which a shadow, a dim
+    exposure or a side light scale, whatever the lightness they start from."""
+    f = (np.asarray(lightness, np.float64) + 16.0) / 116.0
+    return np.where(f > 6 / 29, f * f * f, 3 * (6 / 29) ** 2 * (f - 4 / 29))

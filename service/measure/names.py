@@ -46,6 +46,7 @@ PIXEL_MEASURES: tuple[str, ...] = (
     "eye_glare",
     "eye_floor",
     "eye_opening_shift",
+    "eye_mismatch",
     "forehead_shift",
     "skin_a",
     "skin_b",
