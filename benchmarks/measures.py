@@ -52,7 +52,7 @@ ISSUE_11 = {
     "background.shade", "background.backdrop_seen", "background.other_people", "background.person_at_side",
     "background.skin_beside_head", "skin.sclera_colour", "skin.fine_texture", "skin.head_top_texture",
     "skin.off_hair_colour", "occlusion.eye_floor", "occlusion.eye_glare", "occlusion.eye_opening_shift",
-    "occlusion.region_shift", "sharpness._directional",
+    "occlusion.region_shift", "occlusion.eye_mismatch", "sharpness._directional",
 }
 # private helpers worth their own row: the directional readings inside blur_and_detail
 PRIVATE = {sharpness: ("_directional",)}
