@@ -40,8 +40,8 @@ Report (stdout, and JSON with every record):
 
 The donor of `second.person` is the next base in the list. Seeds come from the photo and the
 family (benchmarks/accuracy.seed_for), the same for every strength, so a photo's noise,
-shadow side or hat colour does not change along its strength scale. 288 checks per base;
-the full run (26 bases, 7488 checks) takes about 7 minutes on 2 cores with --jobs 2.
+shadow side or hat colour does not change along its strength scale. 316 checks per base;
+the full run (26 bases, 8216 checks) takes about 8 minutes on 2 cores with --jobs 2.
 """
 
 from __future__ import annotations

@@ -134,14 +134,17 @@ def other_people(person: np.ndarray, student: np.ndarray) -> float:
     are the student (hair, shoulders, clothes), any other part is someone else: a second head
     or shoulder at the edge of the crop, a parent's arm.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(person.view(np.uint8), connectivity=8)
+    count, labels = cv2.connectedComponents(person.view(np.uint8), connectivity=8)  # WithStats: 6x the time
     if count <= 1:
         return 0.0
     x, y, w, h = cv2.boundingRect(student.view(np.uint8))  # the student's parts: those under the face
     student_part = np.zeros(count, bool)
     student_part[labels[y : y + h, x : x + w][student[y : y + h, x : x + w] & person[y : y + h, x : x + w]]] = True
     student_part[0] = True  # label 0: no one
-    return float(stats[~student_part, cv2.CC_STAT_AREA].sum() / person.size)
+    if student_part.all():  # the usual case: every part is the student's
+        return 0.0
+    areas = np.bincount(labels.ravel(), minlength=count)
+    return float(areas[~student_part].sum() / person.size)
 
 
 def person_at_side(person: np.ndarray, head_rows: np.ndarray, edge: float = 0.03) -> float:
