@@ -138,7 +138,9 @@ def test_regions_built_box_by_box_are_the_whole_view_masks(good_face, shift):
     analysis = analyse(jpeg_bytes(good_face))
     crop = analysis.crop
     width = crop.box[2] - crop.box[0]
-    crop = replace(crop, box=(crop.box[0] + shift * width, crop.box[1], crop.box[2] + shift * width, crop.box[3]))
+    # pushed past the frame's left or right edge by `shift` of its width, whatever the photo
+    dx = 0.0 if shift == 0 else (shift * width - crop.box[0] if shift < 0 else analysis.photo.width - crop.box[2] + shift * width)
+    crop = replace(crop, box=(crop.box[0] + dx, crop.box[1], crop.box[2] + dx, crop.box[3]))
     profile = analysis.profile
     view = measure.view_for(analysis.decoded, analysis.faces.person_mask, analysis.faces.face, crop, profile)
     for f in fields(view.regions):
