@@ -115,7 +115,7 @@ def eye_mismatch(
     `lab`, every other pixel, with the openings `right_sparse` and `left_sparse`), since a cast
     moves both eyes alike. The chance gap, sqrt((n + m) / (n m)) for openings of n and m
     pixels (the Kolmogorov-Smirnov scale), is about 0.05 in light and 0.1 in colour on a
-    633-row crop, and twice that on `good_028`'s 318 rows, whose small eyes would otherwise
+    633-row crop, and grows as a smaller crop's eyes hold fewer pixels, which would otherwise
     differ by sampling alone.
     """
     right = np.log(_inside(lightness, right_opening) + 16.0) - np.log(right_skin + 16.0)
