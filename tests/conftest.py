@@ -8,6 +8,7 @@ import io
 import os
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -55,6 +56,20 @@ def good_face(astronaut) -> np.ndarray:
     if path.is_file():
         return np.asarray(Image.open(path).convert("RGB"))
     return astronaut
+
+
+@pytest.fixture(scope="session")
+def studio_portrait(good_face):
+    """`good_face` as the engine saw it: its analysis and the person mask at source size.
+    Faults are defined at the output scale, so this needs a photo with 633 crop rows (the
+    shared studio portrait); the astronaut, small and before a busy backdrop, skips."""
+    from service import analyse
+
+    analysis = analyse(jpeg_bytes(good_face))
+    if analysis.crop.height < analysis.profile.output.height:
+        pytest.skip("needs a studio portrait with 633 crop rows (../shared/photos)")
+    mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
+    return analysis, mask
 
 
 def framing_profile():

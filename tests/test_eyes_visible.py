@@ -102,11 +102,8 @@ def test_the_same_lock_over_both_eyes_keeps_them_alike():
 
 
 @pytest.fixture(scope="module")
-def portrait(good_face):
-    analysis = analyse(jpeg_bytes(good_face))
-    if analysis.crop.height < analysis.profile.output.height:
-        pytest.skip("needs a studio portrait with 633 crop rows (../shared/photos)")
-    return analysis
+def portrait(studio_portrait):
+    return studio_portrait[0]
 
 
 def _eyes_status(image: np.ndarray) -> tuple[str, dict]:

@@ -44,14 +44,10 @@ def _sharpen(rgb: np.ndarray, amount: float = 1.2, radius: float = 1.5) -> np.nd
     return _u8(image + amount * (image - cv2.GaussianBlur(image, (0, 0), radius)))
 
 
-@pytest.fixture(scope="module")
-def subject(good_face):
-    """The untouched photo's analysis: the face, the crop and the person mask at source size."""
-    analysis = analyse(jpeg_bytes(good_face))
-    if analysis.crop.height < analysis.profile.output.height:
-        pytest.skip("faults are defined at the output scale: needs a photo with 633 crop rows (../shared/photos)")
-    mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
-    return analysis, mask
+@pytest.fixture
+def subject(studio_portrait):
+    """The untouched photo's analysis and its person mask at source size."""
+    return studio_portrait
 
 
 def _run(images, rule: str, measure: str):

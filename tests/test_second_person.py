@@ -169,13 +169,9 @@ def test_ears_and_neck_are_the_students_own():
 # ---- a real photo through the engine ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def real(good_face):
-    analysis = analyse(jpeg_bytes(good_face))
-    if analysis.crop.height < analysis.profile.output.height:
-        pytest.skip("needs a photo with 633 crop rows (../shared/photos)")
-    mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
-    return good_face, analysis, mask
+@pytest.fixture
+def real(good_face, studio_portrait):
+    return (good_face, *studio_portrait)
 
 
 def _pasted(rgb: np.ndarray, analysis, mask: np.ndarray, share: float) -> np.ndarray:

@@ -172,14 +172,10 @@ def test_a_darkened_backdrop_in_the_mask_counts_whatever_its_hue():
 
 
 @pytest.fixture(scope="module")
-def portrait(good_face):
+def portrait(studio_portrait):
     """A studio portrait on a plain backdrop (the shared photos); the astronaut stands before a
     busy one, where a shadow is not what the backdrop's shading reads."""
-    analysis = analyse(jpeg_bytes(good_face))
-    if analysis.crop.height < analysis.profile.output.height:
-        pytest.skip("needs a studio portrait with 633 crop rows (../shared/photos)")
-    mask = cv2.resize(analysis.faces.person_mask, good_face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
-    return analysis, mask
+    return studio_portrait
 
 
 def _status(image: np.ndarray) -> tuple[str, float | None]:
