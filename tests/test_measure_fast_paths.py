@@ -135,14 +135,8 @@ def test_regions_built_box_by_box_are_the_whole_view_masks(good_face, shift):
     """On a real portrait, and with the crop pushed half out of the frame (regions cut by its
     edge): every region as the whole-view construction gives it, its sparse form every other
     pixel of it."""
-    analysis = analyse(jpeg_bytes(good_face))
-    crop = analysis.crop
-    width = crop.box[2] - crop.box[0]
-    # pushed past the frame's left or right edge by `shift` of its width, whatever the photo
-    dx = 0.0 if shift == 0 else (shift * width - crop.box[0] if shift < 0 else analysis.photo.width - crop.box[2] + shift * width)
-    crop = replace(crop, box=(crop.box[0] + dx, crop.box[1], crop.box[2] + dx, crop.box[3]))
+    analysis, crop, view = _shifted_view(good_face, shift)
     profile = analysis.profile
-    view = measure.view_for(analysis.decoded, analysis.faces.person_mask, analysis.faces.face, crop, profile)
     for f in fields(view.regions):
         full, sparse = getattr(view.regions, f.name), getattr(view.sparse, f.name)
         assert full.dtype == bool and sparse.dtype == bool and full.shape == view.lightness.shape
@@ -154,3 +148,37 @@ def test_regions_built_box_by_box_are_the_whole_view_masks(good_face, shift):
         np.testing.assert_array_equal(getattr(view.regions, name), want, err_msg=name)
     if shift:
         assert not view.regions.valid.all()  # the crop did leave the frame
+
+
+@pytest.mark.parametrize("shift", [0.0, -0.45, 0.45])
+def test_a_region_cut_to_its_box_holds_the_same_pixels(good_face, shift):
+    """`MeasureView.cut`: whatever the regions named, a padding and the scale, the cut holds
+    every pixel of each region, so a statistic of it reads the same values in the same order
+    as on the whole view; also where the crop leaves the frame (boxes clipped by its edge)."""
+    view = _shifted_view(good_face, shift)[2]
+    names = [f.name for f in fields(view.regions)]
+    rng = np.random.default_rng(3)
+    groups = [(name,) for name in names] + [tuple(rng.choice(names, 3, replace=False)) for _ in range(10)]
+    for group in groups:
+        for sparse, image in ((False, view.lightness), (True, view.sparse_lab)):
+            regions = view.sparse if sparse else view.regions
+            for pad in (0, 5):
+                cut, *masks = view.cut(image, *group, pad=pad, sparse=sparse)
+                for name, mask in zip(group, masks):
+                    whole = getattr(regions, name)
+                    assert mask.shape == cut.shape[:2]
+                    assert mask.sum() == whole.sum(), (name, group, sparse)
+                    np.testing.assert_array_equal(cut[mask], image[whole])
+                assert view.count(group[0]) == int(getattr(view.sparse, group[0]).sum())
+
+
+def _shifted_view(good_face, shift: float):
+    """(analysis, crop, view) of the portrait with its crop pushed past the frame's left or
+    right edge by `shift` of its width (0: as planned), whatever the photo."""
+    analysis = analyse(jpeg_bytes(good_face))
+    crop = analysis.crop
+    width = crop.box[2] - crop.box[0]
+    dx = 0.0 if shift == 0 else (shift * width - crop.box[0] if shift < 0 else analysis.photo.width - crop.box[2] + shift * width)
+    crop = replace(crop, box=(crop.box[0] + dx, crop.box[1], crop.box[2] + dx, crop.box[3]))
+    view = measure.view_for(analysis.decoded, analysis.faces.person_mask, analysis.faces.face, crop, analysis.profile)
+    return analysis, crop, view

@@ -34,6 +34,7 @@ the only place that knows which region each one sees:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -71,6 +72,7 @@ from ..face.geometry import (
     RIGHT_BROW,
 )
 from . import background, colour, compression, exposure, lighting, noise, occlusion, sharpness, skin
+from .median import median
 
 _MIN_REGION = 200  # pixels a region needs before a measurement on it means anything
 _MIN_SPARSE = _MIN_REGION // 4  # the same, counted on every other row and column
@@ -130,6 +132,26 @@ class MeasureView:
     sparse_lab: np.ndarray  # float32 CIELAB of `sparse_rgb`
     sparse: Regions
     head_rows: np.ndarray  # bool per view row: from the crown to the chin
+    # per region, a box of the view (top, bottom, left, right) that holds all of it
+    boxes: dict[str, tuple[int, int, int, int]]
+
+    def cut(self, image: np.ndarray, *names: str, pad: int = 0, sparse: bool = False) -> tuple[np.ndarray, ...]:
+        """`image` and the named regions, cut to the box that holds them all (grown by `pad`
+        pixels, inside the view): a statistic of a region reads the same pixels, in the same
+        order, from the cut as from the whole view, at a fraction of the passes. `sparse`:
+        `image` and the regions are the every-other-pixel forms (the box and `pad` halved)."""
+        boxes = [self.boxes[name] for name in names]
+        top, bottom = min(b[0] for b in boxes) - pad, max(b[1] for b in boxes) + pad
+        left, right = min(b[2] for b in boxes) - pad, max(b[3] for b in boxes) + pad
+        if sparse:  # the sparse pixels 2i that lie in [top, bottom)
+            top, bottom, left, right = ((v + 1) // 2 for v in (top, bottom, left, right))
+        regions = self.sparse if sparse else self.regions
+        box = np.s_[max(top, 0) : max(bottom, 0), max(left, 0) : max(right, 0)]
+        return (image[box], *(getattr(regions, name)[box] for name in names))
+
+    def count(self, name: str) -> int:
+        """Pixels of a region on every other row and column."""
+        return cv2.countNonZero(self.cut(self.sparse.valid, name, sparse=True)[1].view(np.uint8))
 
 
 def measure_pixels(
@@ -141,55 +163,55 @@ def measure_pixels(
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
-        **_blur_values(lightness, full.face, sparse.face),
-        "face_lightness": _on(sparse.face, lambda: exposure.face_lightness(sparse_lightness, sparse.face)),
-        "face_clipped": _on(sparse.face, lambda: exposure.clipped_fraction(rgb, sparse.face)),
-        "white_point": _on(sparse.valid, lambda: exposure.white_point(sparse_lightness, sparse.valid)),
-        "person_blown": _on(sparse.person, lambda: exposure.blown_fraction(rgb, sparse.person)),
+        **_blur_values(view),
+        "face_lightness": _on(view, "face", lambda: exposure.face_lightness(*view.cut(sparse_lightness, "face", sparse=True))),
+        "face_clipped": _on(view, "face", lambda: exposure.clipped_fraction(*view.cut(rgb, "face", sparse=True))),
+        "white_point": _on(view, "valid", lambda: exposure.white_point(sparse_lightness, sparse.valid)),
+        "person_blown": _on(view, "person", lambda: exposure.blown_fraction(rgb, sparse.person)),
         "cheek_light_ratio": _on(
-            (sparse.left_cheek, sparse.right_cheek),
-            lambda: lighting.shadow_ratio(rgb, sparse.left_cheek, sparse.right_cheek),
+            view, ("left_cheek", "right_cheek"),
+            lambda: lighting.shadow_ratio(*view.cut(rgb, "left_cheek", "right_cheek", sparse=True)),
         ),
         "lower_face_shift": _on(
-            (sparse.between_eyes, sparse.lower_face),
-            lambda: occlusion.lower_face_shift(lab, sparse.between_eyes, sparse.lower_face),
+            view, ("between_eyes", "lower_face"),
+            lambda: occlusion.lower_face_shift(*view.cut(lab, "between_eyes", "lower_face", sparse=True)),
         ),
         "eye_light_ratio": _on(
-            (sparse.between_eyes, sparse.right_eye, sparse.left_eye),
-            lambda: occlusion.eye_light_ratio(rgb, sparse.between_eyes, sparse.right_eye, sparse.left_eye),
+            view, ("between_eyes", "right_eye", "left_eye"),
+            lambda: occlusion.eye_light_ratio(*view.cut(rgb, "between_eyes", "right_eye", "left_eye", sparse=True)),
         ),
         "eye_glare": _on(
-            (sparse.right_lens, sparse.left_lens),
-            lambda: occlusion.eye_glare(sparse_lightness, sparse.face, sparse.right_lens, sparse.left_lens),
+            view, ("right_lens", "left_lens"),
+            lambda: occlusion.eye_glare(*view.cut(sparse_lightness, "face", "right_lens", "left_lens", sparse=True)),
         ),
         "eye_opening_shift": _on(
-            (sparse.right_opening, sparse.left_opening),
-            lambda: occlusion.eye_opening_shift(lightness, full.right_opening, full.left_opening),
+            view, ("right_opening", "left_opening"),
+            lambda: occlusion.eye_opening_shift(*view.cut(lightness, "right_opening", "left_opening")),
         ),
         "eye_mismatch": _on(
-            (sparse.right_opening, sparse.left_opening, sparse.left_cheek, sparse.right_cheek),
+            view, ("right_opening", "left_opening", "left_cheek", "right_cheek"),
             lambda: occlusion.eye_mismatch(
-                lightness, full.right_opening, full.left_opening,
-                float(np.median(sparse_lightness[sparse.left_cheek])),  # "left": the image's left, under the right eye
-                float(np.median(sparse_lightness[sparse.right_cheek])),
-                lab, sparse.right_opening, sparse.left_opening,
+                *view.cut(lightness, "right_opening", "left_opening"),
+                _median_of(view, sparse_lightness, "left_cheek"),  # "left": the image's left, under the right eye
+                _median_of(view, sparse_lightness, "right_cheek"),
+                *view.cut(lab, "right_opening", "left_opening", sparse=True),
             ),
         ),
         "eye_floor": _on(
-            (sparse.right_eye, sparse.left_eye),
-            lambda: occlusion.eye_floor(sparse_lightness, sparse.right_eye, sparse.left_eye),
+            view, ("right_eye", "left_eye"),
+            lambda: occlusion.eye_floor(*view.cut(sparse_lightness, "right_eye", "left_eye", sparse=True)),
         ),
         "forehead_shift": _on(
-            (sparse.between_eyes, sparse.forehead),
-            lambda: occlusion.region_shift(lab, sparse.between_eyes, sparse.forehead),
+            view, ("between_eyes", "forehead"),
+            lambda: occlusion.region_shift(*view.cut(lab, "between_eyes", "forehead", sparse=True)),
         ),
         **_skin_values(view),
-        **_sclera_values(view.rgb, full.right_opening, full.left_opening),
-        "background_texture": _on(sparse.background, lambda: background.texture(lightness, full.background)),
-        "background_lightness": _on(sparse.background, lambda: background.lightness(lab, sparse.background)),
-        "background_chroma": _on(sparse.background, lambda: background.chroma(lab, sparse.background)),
+        **_sclera_values(*view.cut(view.rgb, "right_opening", "left_opening")),
+        "background_texture": _on(view, "background", lambda: background.texture(lightness, full.background)),
+        "background_lightness": _on(view, "background", lambda: background.lightness(lab, sparse.background)),
+        "background_chroma": _on(view, "background", lambda: background.chroma(lab, sparse.background)),
         "background_shade": _on(
-            sparse.beside_head,
+            view, "beside_head",
             lambda: background.shade(
                 sparse_lightness, background.backdrop_seen(lightness, lab, sparse.beside_head, sparse.person_beside_head)
             ),
@@ -200,48 +222,52 @@ def measure_pixels(
             view.rgb,
             lab,
             full.face,
-            _median_colour(lab, sparse.left_cheek | sparse.right_cheek | sparse.between_eyes),
+            _median_colour(*view.cut(lab, "left_cheek", "right_cheek", "between_eyes", sparse=True)),
             _median_colour(lab, sparse.background),
             view.head_rows,
         ),
         # grain where the picture should be smooth: the background, or the face without one
         **{
-            name: _on(sparse.background, lambda: estimate(lightness, full.background))
-            if sparse.background.sum() >= _MIN_SPARSE
-            else _on(sparse.face, lambda: estimate(lightness, full.face))
+            name: _on(view, "background", lambda: estimate(lightness, full.background))
+            if view.count("background") >= _MIN_SPARSE
+            else _on(view, "face", lambda: estimate(lightness, full.face))
             for name, estimate in (("noise", noise.noise_sigma), ("noise_blotches", noise.blotch_sigma))
         },
         "blockiness": _blockiness(decoded, crop) if is_jpeg else None,
     }
     values["head_top_texture"] = _on(
-        (sparse.head_top, sparse.brows),
-        lambda: skin.head_top_texture(lightness, full.head_top, full.brows, values["noise"] or 0.0),
+        view, ("head_top", "brows"),
+        lambda: skin.head_top_texture(*view.cut(lightness, "head_top", "brows", pad=skin.DETAIL_REACH),
+                                      values["noise"] or 0.0),
     )
     return values
 
 
-def _blur_values(lightness: np.ndarray, face: np.ndarray, sparse_face: np.ndarray) -> dict[str, float | None]:
+def _blur_values(view: MeasureView) -> dict[str, float | None]:
     """Blur and detail width of the face in pixels of the view: the output's, or the photo's
     own when it has fewer rows (too few pixels is image.resolution's to judge, not blur)."""
-    if int(sparse_face.sum()) < _MIN_SPARSE:
+    if view.count("face") < _MIN_SPARSE:
         return {"blur_px": None, "detail_px": None}
-    blur, detail = sharpness.blur_and_detail(lightness, face)
+    blur, detail = sharpness.blur_and_detail(view.lightness, view.regions.face)
     return {"blur_px": blur, "detail_px": detail}
 
 
 def _skin_values(view: MeasureView) -> dict[str, float | None]:
     """Colour and fine texture of the skin (cheeks and between the eyes), and the colour of
     what covers the top of the head."""
-    full, sparse = view.regions, view.sparse
-    skin_sparse = sparse.left_cheek | sparse.right_cheek | sparse.between_eyes
-    cheeks = full.left_cheek | full.right_cheek
+    lab, *parts = view.cut(view.sparse_lab, "left_cheek", "right_cheek", "between_eyes", sparse=True)
+    skin_sparse = parts[0] | parts[1] | parts[2]
+    lightness, left, right = view.cut(view.lightness, "left_cheek", "right_cheek", pad=skin.TEXTURE_REACH)
+    cheeks = left | right
     values: dict[str, float | None] = {"skin_a": None, "skin_b": None, "skin_hue": None, "skin_texture": None}
-    if skin_sparse.sum() >= _MIN_SPARSE:
-        values["skin_a"], values["skin_b"] = skin.skin_colour(view.sparse_lab, skin_sparse)
+    if cv2.countNonZero(skin_sparse.view(np.uint8)) >= _MIN_SPARSE:
+        values["skin_a"], values["skin_b"] = skin.skin_colour(lab, skin_sparse)
         values["skin_hue"] = skin.hue(values["skin_a"], values["skin_b"])
-    if cheeks.sum() >= _MIN_REGION:
-        values["skin_texture"] = skin.fine_texture(view.lightness, cheeks)
-    values["head_top_colour"] = _on(sparse.head_top, lambda: skin.off_hair_colour(view.sparse_lab, sparse.head_top))
+    if cv2.countNonZero(cheeks.view(np.uint8)) >= _MIN_REGION:
+        values["skin_texture"] = skin.fine_texture(lightness, cheeks)
+    values["head_top_colour"] = _on(
+        view, "head_top", lambda: skin.off_hair_colour(*view.cut(view.sparse_lab, "head_top", sparse=True))
+    )
     return values
 
 
@@ -251,15 +277,21 @@ def _sclera_values(rgb: np.ndarray, right: np.ndarray, left: np.ndarray) -> dict
     return {"sclera_a": None, "sclera_b": None} if colour is None else {"sclera_a": colour[0], "sclera_b": colour[1]}
 
 
-def _median_colour(sparse_lab: np.ndarray, sparse_region: np.ndarray) -> np.ndarray | None:
-    """Median CIELAB of a region, from the view's exact CIELAB of every other pixel."""
-    return np.median(sparse_lab[sparse_region], axis=0) if sparse_region.any() else None
+def _median_colour(sparse_lab: np.ndarray, *sparse_regions: np.ndarray) -> np.ndarray | None:
+    """Median CIELAB of regions together, from the view's exact CIELAB of every other pixel."""
+    region = functools.reduce(np.logical_or, sparse_regions)
+    return np.median(sparse_lab[region], axis=0) if region.any() else None
 
 
-def _on(sparse_regions: np.ndarray | tuple[np.ndarray, ...], measure) -> float | None:
+def _median_of(view: MeasureView, sparse_image: np.ndarray, name: str) -> float:
+    """Median of a one-channel every-other-pixel image over a region."""
+    image, region = view.cut(sparse_image, name, sparse=True)
+    return float(median(image[region]))
+
+
+def _on(view: MeasureView, names: str | tuple[str, ...], measure) -> float | None:
     """The measure, when each region it reads is large enough to mean anything (counted sparsely)."""
-    regions = sparse_regions if isinstance(sparse_regions, tuple) else (sparse_regions,)
-    return measure() if min(int(r.sum()) for r in regions) >= _MIN_SPARSE else None
+    return measure() if min(view.count(name) for name in ((names,) if isinstance(names, str) else names)) >= _MIN_SPARSE else None
 
 
 def view_for(
@@ -335,7 +367,25 @@ def build_view(
     sparse = _regions([np.ascontiguousarray(m[::2, ::2]) for m in large], [p.sparse(sparse_shape) for p in small])
     rows = np.arange(height)
     head_rows = (rows >= crown_y) & (rows <= face.chin_y * k - y0)
-    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows)
+    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows,
+                       _boxes(shape, points, small))
+
+
+def _boxes(shape: tuple[int, int], points: np.ndarray, small) -> dict[str, tuple[int, int, int, int]]:
+    """`MeasureView.boxes`: the small regions' own boxes, the face oval's (a pixel around its
+    corners: what `fillPoly` filled), the rows above the chin for the regions beside the head,
+    the whole view for the rest."""
+    height, width = shape
+    whole = (0, height, 0, width)
+    oval = np.round(points[FACE_OVAL]).astype(np.int64)
+    face = (int(oval[:, 1].min()) - 1, int(oval[:, 1].max()) + 2, int(oval[:, 0].min()) - 1, int(oval[:, 0].max()) + 2)
+    face = (max(face[0], 0), min(max(face[1], 0), height), max(face[2], 0), min(max(face[3], 0), width))
+    above_chin = (0, min(max(int(np.ceil(points[CHIN, 1])), 0), height), 0, width)
+    boxes = dict.fromkeys(_LARGE, whole) | {"face": face, "beside_head": above_chin, "person_beside_head": above_chin}
+    for name, part in zip(_SMALL, small, strict=True):
+        h, w = part.mask.shape
+        boxes[name] = (part.top, part.top + h, part.left, part.left + w)
+    return boxes
 
 
 def _every_other(image: np.ndarray) -> np.ndarray:
@@ -348,14 +398,16 @@ def _every_other(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_NEAREST)
 
 
+# build_view's two lists of regions, in their order: the large ones whole-view masks, the small
+# ones `_Part`s
+_LARGE = ("valid", "face", "person", "background", "beside_head", "person_beside_head")
+_SMALL = ("left_cheek", "right_cheek", "between_eyes", "lower_face", "right_eye", "left_eye", "forehead", "head_top",
+          "right_lens", "left_lens", "right_opening", "left_opening", "brows")
+
+
 def _regions(large, small) -> Regions:
-    """`Regions` from build_view's two lists, in the dataclass's order."""
-    valid, face, person, back, beside_head, person_beside_head = large
-    left, right, between_eyes, lower_face, right_eye, left_eye, forehead, head_top, *rest = small
-    right_lens, left_lens, right_opening, left_opening, brows = rest
-    return Regions(valid, face, left, right, person, back, between_eyes, lower_face, right_eye, left_eye,
-                   forehead, head_top, right_lens, left_lens, right_opening, left_opening, beside_head,
-                   person_beside_head, brows)
+    """`Regions` from build_view's two lists (`_LARGE`, `_SMALL`)."""
+    return Regions(**dict(zip(_LARGE, large, strict=True)), **dict(zip(_SMALL, small, strict=True)))
 
 
 class _Part:

@@ -86,8 +86,8 @@ def eye_floor(lightness: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray
 
 def _pixels(image: np.ndarray, region: np.ndarray) -> np.ndarray:
     """image[region > 0] of a many-channel image, one row per pixel: as numpy's mask indexing
-    gives, by the flat indices (several times faster on a 3-channel image)."""
-    return image.reshape(-1, image.shape[-1])[np.flatnonzero(region)]
+    gives, by `np.compress` on the rows (several times faster on a 3-channel image)."""
+    return np.compress(region.ravel() > 0, image.reshape(-1, image.shape[-1]), axis=0)
 
 
 def eye_mismatch(

@@ -37,7 +37,9 @@ def hue(a: float, b: float) -> float:
 # Detail bands of the skin between Gaussian scales (output pixels): 0-1 and 1-2 px are the
 # fine band (pores, grain), 2-4 and 4-8 px the mid band (the skin's unevenness and shading)
 _BAND_EDGES = (1.0, 2.0, 4.0, 8.0)
-_TEXTURE_PAD = 24  # 3 sigma of the widest blur: the region's bands do not see the crop's edge
+# 3 sigma of the widest blur: the region's bands do not see the crop's edge; all `fine_texture`
+# reads of the image beyond its region's box (a caller may cut the image to that)
+TEXTURE_REACH = 24
 
 
 def fine_texture(lightness: np.ndarray, skin: np.ndarray) -> float:
@@ -52,8 +54,8 @@ def fine_texture(lightness: np.ndarray, skin: np.ndarray) -> float:
     fine and mid are the geometric means of their two bands.
     """
     rows, cols = np.flatnonzero(skin.any(axis=1)), np.flatnonzero(skin.any(axis=0))
-    y0, y1 = max(rows[0] - _TEXTURE_PAD, 0), rows[-1] + _TEXTURE_PAD + 1
-    x0, x1 = max(cols[0] - _TEXTURE_PAD, 0), cols[-1] + _TEXTURE_PAD + 1
+    y0, y1 = max(rows[0] - TEXTURE_REACH, 0), rows[-1] + TEXTURE_REACH + 1
+    x0, x1 = max(cols[0] - TEXTURE_REACH, 0), cols[-1] + TEXTURE_REACH + 1
     part = lightness[y0:y1, x0:x1].astype(np.float32)
     inside = skin[y0:y1, x0:x1] > 0
     # each scale read at the skin's pixels only, then differenced: the same values, a pass less each
@@ -89,7 +91,7 @@ _DETAIL_PRE = 1.0
 _DETAIL_SPAN = 1.5
 _NOISE_DETAIL = 0.081  # that detail's median on white noise of deviation 1 (L*), measured
 _NOISE_COUNT = 1.5  # the engine's noise reading undercounts the grain this detail sees (JPEG takes the finest first)
-_DETAIL_PAD = 8
+DETAIL_REACH = 8  # all `irregular_detail` reads of the image beyond its region's box
 _ONE = np.array([1.0], np.float32)
 _SPAN_KERNEL = cv2.getGaussianKernel(int(8 * _DETAIL_SPAN) | 1, _DETAIL_SPAN).astype(np.float32)
 
@@ -105,8 +107,8 @@ def irregular_detail(lightness: np.ndarray, region: np.ndarray, noise: float = 0
     taken out, so that a noisy photo's plain hat still reads plain.
     """
     bx, by, width, height = cv2.boundingRect(region.view(np.uint8))
-    y0, y1 = max(by - _DETAIL_PAD, 0), by + height + _DETAIL_PAD
-    x0, x1 = max(bx - _DETAIL_PAD, 0), bx + width + _DETAIL_PAD
+    y0, y1 = max(by - DETAIL_REACH, 0), by + height + DETAIL_REACH
+    x0, x1 = max(bx - DETAIL_REACH, 0), bx + width + DETAIL_REACH
     part = cv2.GaussianBlur(lightness[y0:y1, x0:x1].astype(np.float32), (0, 0), _DETAIL_PRE)
     # the medians read every other row and column: a quarter of the samples gives the same value
     inside = region[y0:y1:2, x0:x1:2]
