@@ -4,6 +4,7 @@ import io
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image
 
 from service.measure import background, colour, compression, exposure, lighting, noise, occlusion, sharpness, skin
@@ -200,6 +201,31 @@ def test_skin_colour_follows_a_cast_and_texture_falls_with_smoothing():
     region = np.ones((80, 80), bool)
     textures = [skin.fine_texture(cv2.GaussianBlur(grain, (0, 0), s) if s else grain, region) for s in (0, 1, 2)]
     assert textures == sorted(textures, reverse=True) and textures[-1] < 0.3 * textures[0]
+
+
+def _full_resolution_texture(lightness: np.ndarray, region: np.ndarray) -> float:
+    """`skin.fine_texture` as first written: every band from every pixel (the reference for
+    the half-resolution mid bands)."""
+    blurred = np.stack([lightness[region]] + [cv2.GaussianBlur(lightness, (0, 0), s)[region] for s in (1, 2, 4, 8)])
+    bands = [max(float(np.median(band)), 1e-4) for band in np.abs(np.diff(blurred, axis=0))]
+    return float(np.sqrt(bands[0] * bands[1]) ** 3 / np.sqrt(bands[2] * bands[3]) ** 2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_skin_texture_read_at_half_resolution_in_the_mid_bands_keeps_its_value(seed):
+    """The mid bands (2-8 px) come from every other pixel of the 2-px blur: on skin-like texture
+    of every mix of fine and coarse detail, smoothed as a beauty filter would or not, the
+    reading stays within 4 % of the every-pixel one, so the limits set on it still hold."""
+    rng = np.random.default_rng(seed)
+    region = np.zeros((140, 220), bool)
+    region[24:116, 24:196] = True
+    for fine, coarse, smoothing in ((2.0, 1.0, 0), (1.0, 3.0, 0), (2.0, 2.0, 1.0), (0.5, 4.0, 0.7), (3.0, 0.5, 0)):
+        lightness = (60 + fine * rng.normal(0, 1, region.shape)
+                     + coarse * 4 * cv2.GaussianBlur(rng.normal(0, 1, region.shape), (0, 0), 4)).astype(np.float32)
+        if smoothing:
+            lightness = cv2.GaussianBlur(lightness, (0, 0), smoothing)
+        want = _full_resolution_texture(lightness, region)
+        assert skin.fine_texture(lightness, region) == pytest.approx(want, rel=0.04), (fine, coarse, smoothing)
 
 
 def test_the_whites_of_the_eyes_fall_steadily_with_a_green_cast_and_ignore_the_iris():
