@@ -169,3 +169,42 @@ def test_the_smoothed_distribution_is_the_mean_of_its_ramps():
         grid = np.linspace(values.min() - 0.05, values.max() + 0.05, 96)
         direct = np.clip((grid[:, None] - values[None, :]) / 0.06 + 0.5, 0, 1).mean(axis=1)
         assert np.abs(occlusion._smooth_cdf(values, grid, 0.03) - direct).max() < 1e-6
+
+
+@pytest.mark.parametrize("hair_rgb", [(25, 22, 20), (70, 48, 32)], ids=["black", "brown"])
+def test_a_dark_fringe_over_both_eyes_of_a_real_face_is_named_and_never_accepted(good_face, portrait, hair_rgb):
+    """A fringe across both eyes, from the crown down to -2 (on the brows) ... 1 eye openings:
+    the two eyes stay alike, but the skin between them is under the hair, far darker than
+    the light around the eyes. face.eyes only gets worse and says hair may hide the eyes;
+    from 0.8 of the eyes covered it is never passed and the photo never accepted."""
+    points = portrait.faces.face.landmarks[:, :2]
+    corners = points[[RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_OUTER, LEFT_EYE_INNER]]
+    width = float(np.linalg.norm(corners[0] - corners[1]))
+    upper = float(corners[:, 1].mean()) - 0.175 * width  # the upper lids, about
+    opening = 0.35 * width
+    x0, x1 = float(corners[:, 0].min()) - 0.6 * width, float(corners[:, 0].max()) + 0.6 * width
+    rng = np.random.default_rng(5)
+    strands = cv2.GaussianBlur(rng.normal(0, 1, good_face.shape[:2]).astype(np.float32), (0, 0), sigmaX=1.5, sigmaY=12)
+    strands /= strands.std()
+    hair = np.array(hair_rgb, np.float32) * np.clip(1 + 0.15 * strands, 0.6, 1.4)[..., None]
+    opacity = np.clip(0.85 + 0.25 * strands, 0.5, 1.0)
+    ys, xs = np.mgrid[: good_face.shape[0], : good_face.shape[1]]
+    top = portrait.faces.face.crown_y
+    results = []
+    for share in (-2.0, 0.0, 0.5, 0.8, 1.0):
+        fringe = ((ys >= top) & (ys < upper + share * opening) & (xs >= x0) & (xs <= x1)).astype(np.float32)
+        alpha = (cv2.GaussianBlur(fringe, (0, 0), 1.5) * opacity)[..., None]
+        image = np.clip(np.rint(good_face * (1 - alpha) + hair * alpha), 0, 255).astype(np.uint8)
+        analysis = analyse(jpeg_bytes(image))
+        report = report_for(analysis, "en")
+        check = report.check("face.eyes")
+        results.append((share, check.status if check else "fail", report.verdict,
+                        check.message if check else "", analysis.values.get("eye_light_ratio")))
+    ranks = [STATUS_ORDER[status] for _, status, *_ in results]
+    assert results[0][1] == "pass", results
+    assert ranks == sorted(ranks), results
+    for share, status, verdict, message, _ in results:
+        if status != "pass":
+            assert "hair" in message.lower(), results
+        if share >= 0.8:
+            assert status != "pass" and verdict != "accept", results
