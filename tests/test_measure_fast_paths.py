@@ -5,7 +5,7 @@ every-other-pixel forms) are the whole-view masks, also where the crop leaves th
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -81,7 +81,7 @@ def test_every_other_pixel_by_opencv_is_numpys_slice(shape):
         np.testing.assert_array_equal(measure._every_other(image), image[::2, ::2])
 
 
-def test_a_part_s_sparse_form_is_every_other_pixel_of_its_full_form():
+def test_a_part_s_sparse_form_and_its_cuts_are_those_of_its_full_form():
     rng = np.random.default_rng(5)
     shape = (37, 29)
     sparse_shape = ((shape[0] + 1) // 2, (shape[1] + 1) // 2)
@@ -90,7 +90,10 @@ def test_a_part_s_sparse_form_is_every_other_pixel_of_its_full_form():
         box = measure._box(shape, x0, y0, x0 + rng.integers(0, 20), y0 + rng.integers(0, 20))
         part = measure._Part(box.top, box.left, rng.random(box.mask.shape) > 0.5)
         full = part.full(shape)
-        np.testing.assert_array_equal(part.sparse(sparse_shape), full[::2, ::2])
+        np.testing.assert_array_equal(part.halved().full(sparse_shape), full[::2, ::2])
+        top, left = rng.integers(0, shape[0]), rng.integers(0, shape[1])
+        bottom, right = rng.integers(top, shape[0] + 1), rng.integers(left, shape[1] + 1)
+        np.testing.assert_array_equal(part.in_box(top, bottom, left, right), full[top:bottom, left:right])
         plain = np.zeros(shape, bool)
         plain[max(int(y0), 0) : max(int(box.top + box.mask.shape[0]), 0),
               max(int(x0), 0) : max(int(box.left + box.mask.shape[1]), 0)] = True
@@ -137,11 +140,11 @@ def test_regions_built_box_by_box_are_the_whole_view_masks(good_face, shift):
     pixel of it."""
     analysis, crop, view = _shifted_view(good_face, shift)
     profile = analysis.profile
-    for f in fields(view.regions):
-        full, sparse = getattr(view.regions, f.name), getattr(view.sparse, f.name)
+    for name in measure.Regions.NAMES:
+        full, sparse = getattr(view.regions, name), getattr(view.sparse, name)
         assert full.dtype == bool and sparse.dtype == bool and full.shape == view.lightness.shape
-        np.testing.assert_array_equal(sparse, full[::2, ::2], err_msg=f.name)
-        assert not (full & ~view.regions.valid).any() or f.name == "valid"
+        np.testing.assert_array_equal(sparse, full[::2, ::2], err_msg=name)
+        assert not (full & ~view.regions.valid).any() or name == "valid"
     np.testing.assert_array_equal(view.sparse_rgb, view.rgb[::2, ::2])
     k = min(profile.measure_height / crop.height, analysis.decoded.scale)
     for name, want in _whole_view(view, analysis.faces.face, crop, k, profile.person_margin).items():
@@ -156,7 +159,7 @@ def test_a_region_cut_to_its_box_holds_the_same_pixels(good_face, shift):
     every pixel of each region, so a statistic of it reads the same values in the same order
     as on the whole view; also where the crop leaves the frame (boxes clipped by its edge)."""
     view = _shifted_view(good_face, shift)[2]
-    names = [f.name for f in fields(view.regions)]
+    names = list(measure.Regions.NAMES)
     rng = np.random.default_rng(3)
     groups = [(name,) for name in names] + [tuple(rng.choice(names, 3, replace=False)) for _ in range(10)]
     for group in groups:

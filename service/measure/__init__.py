@@ -89,29 +89,61 @@ def _luma_to_lightness() -> np.ndarray:
 _LUMA_TO_LIGHTNESS = _luma_to_lightness()
 
 
-@dataclass(frozen=True)
 class Regions:
-    """Boolean masks over the view."""
+    """Boolean masks over the view (or over its every-other-pixel form), by name (`NAMES`).
 
-    valid: np.ndarray  # inside the source frame
-    face: np.ndarray
-    left_cheek: np.ndarray
-    right_cheek: np.ndarray
-    person: np.ndarray  # the person mask (hair and clothes included)
-    background: np.ndarray
-    between_eyes: np.ndarray  # skin a mask never covers (and hair seldom does)
-    lower_face: np.ndarray  # chin and upper lip: covered by any mask or scarf
-    right_eye: np.ndarray  # each eye and the skin around it that a lens would cover
-    left_eye: np.ndarray
-    forehead: np.ndarray  # the upper forehead, where a cap, a beanie or a hood sits
-    head_top: np.ndarray  # the person between the crown and the forehead: hair, or headwear
-    right_lens: np.ndarray  # each eye's surroundings without the eye opening: lids and skin a lens covers
-    left_lens: np.ndarray
-    right_opening: np.ndarray  # each eye opening (the mesh's eye contour, eroded by a pixel)
-    left_opening: np.ndarray
-    beside_head: np.ndarray  # the background above the chin: where a shadow of the head falls
-    person_beside_head: np.ndarray  # the person above the chin outside the head: where the mask may hide a shadow
-    brows: np.ndarray  # both eyebrows (the hull of each one's mesh outline): the student's own hair
+    The large regions are whole masks. Each small one is kept as its box and the mask inside
+    it, and made whole only when read as an attribute: the measures read small regions
+    through `MeasureView.cut`, and a dozen whole masks nobody reads would cost a pass each."""
+
+    NAMES = (
+        "valid",  # inside the source frame
+        "face",
+        "left_cheek",
+        "right_cheek",
+        "person",  # the person mask (hair and clothes included)
+        "background",
+        "between_eyes",  # skin a mask never covers (and hair seldom does)
+        "lower_face",  # chin and upper lip: covered by any mask or scarf
+        "right_eye",  # each eye and the skin around it that a lens would cover
+        "left_eye",
+        "forehead",  # the upper forehead, where a cap, a beanie or a hood sits
+        "head_top",  # the person between the crown and the forehead: hair, or headwear
+        "right_lens",  # each eye's surroundings without the eye opening: lids and skin a lens covers
+        "left_lens",
+        "right_opening",  # each eye opening (the mesh's eye contour, eroded by a pixel)
+        "left_opening",
+        "beside_head",  # the background above the chin: where a shadow of the head falls
+        "person_beside_head",  # the person above the chin outside the head: where the mask may hide a shadow
+        "brows",  # both eyebrows (the hull of each one's mesh outline): the student's own hair
+    )
+
+    def __init__(self, shape: tuple[int, int], whole: dict[str, np.ndarray], parts: dict[str, _Part]) -> None:
+        assert set(whole) | set(parts) == set(self.NAMES) and not set(whole) & set(parts)
+        self.shape = shape
+        self._parts = parts
+        self.__dict__.update(whole)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        """A small region as a whole mask (kept once made)."""
+        part = self.__dict__.get("_parts", {}).get(name)
+        if part is None:
+            raise AttributeError(name)
+        self.__dict__[name] = mask = part.full(self.shape)
+        return mask
+
+    def in_box(self, name: str, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+        """The region inside a box of the view (a view of a whole mask, or built from the part)."""
+        part = self._parts.get(name)
+        if part is None:
+            return self.__dict__[name][top:bottom, left:right]
+        return part.in_box(top, bottom, left, right)
+
+    def count(self, name: str, box: tuple[int, int, int, int]) -> int:
+        """Pixels of a region (`box` holds all of it)."""
+        part = self._parts.get(name)
+        mask = part.mask if part is not None else self.in_box(name, *box)
+        return int(np.count_nonzero(mask))
 
 
 @dataclass(frozen=True)
@@ -146,12 +178,15 @@ class MeasureView:
         if sparse:  # the sparse pixels 2i that lie in [top, bottom)
             top, bottom, left, right = ((v + 1) // 2 for v in (top, bottom, left, right))
         regions = self.sparse if sparse else self.regions
-        box = np.s_[max(top, 0) : max(bottom, 0), max(left, 0) : max(right, 0)]
-        return (image[box], *(getattr(regions, name)[box] for name in names))
+        height, width = regions.shape
+        top, bottom = min(max(top, 0), height), min(max(bottom, 0), height)
+        left, right = min(max(left, 0), width), min(max(right, 0), width)
+        return (image[top:bottom, left:right], *(regions.in_box(name, top, bottom, left, right) for name in names))
 
     def count(self, name: str) -> int:
         """Pixels of a region on every other row and column."""
-        return cv2.countNonZero(self.cut(self.sparse.valid, name, sparse=True)[1].view(np.uint8))
+        top, bottom, left, right = self.boxes[name]
+        return self.sparse.count(name, ((top + 1) // 2, (bottom + 1) // 2, (left + 1) // 2, (right + 1) // 2))
 
 
 def measure_pixels(
@@ -362,9 +397,9 @@ def build_view(
         _above(back, points[CHIN, 1]),
         _hidden_beside_head(person, face_region, points, crown_y, margin),
     )
-    regions = _regions(large, [part.full(shape) for part in small])
-    sparse_shape = sparse_rgb.shape[:2]
-    sparse = _regions([np.ascontiguousarray(m[::2, ::2]) for m in large], [p.sparse(sparse_shape) for p in small])
+    regions = Regions(shape, dict(zip(_LARGE, large, strict=True)), dict(zip(_SMALL, small, strict=True)))
+    sparse = Regions(sparse_rgb.shape[:2], {name: np.ascontiguousarray(m[::2, ::2]) for name, m in zip(_LARGE, large)},
+                     {name: part.halved() for name, part in zip(_SMALL, small, strict=True)})
     rows = np.arange(height)
     head_rows = (rows >= crown_y) & (rows <= face.chin_y * k - y0)
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows,
@@ -405,11 +440,6 @@ _SMALL = ("left_cheek", "right_cheek", "between_eyes", "lower_face", "right_eye"
           "right_lens", "left_lens", "right_opening", "left_opening", "brows")
 
 
-def _regions(large, small) -> Regions:
-    """`Regions` from build_view's two lists (`_LARGE`, `_SMALL`)."""
-    return Regions(**dict(zip(_LARGE, large, strict=True)), **dict(zip(_SMALL, small, strict=True)))
-
-
 class _Part:
     """A region that is empty outside a box: the box's top-left corner (row, column) in the
     view and the mask inside the box."""
@@ -426,12 +456,18 @@ class _Part:
         out[self.top : self.top + h, self.left : self.left + w] = self.mask
         return out
 
-    def sparse(self, shape: tuple[int, int]) -> np.ndarray:
-        """Every other row and column of `full` (a view of `shape`), cut from the box alone."""
-        out = np.zeros(shape, bool)
-        part = self.mask[self.top % 2 :: 2, self.left % 2 :: 2]
-        top, left = (self.top + 1) // 2, (self.left + 1) // 2
-        out[top : top + part.shape[0], left : left + part.shape[1]] = part
+    def halved(self) -> _Part:
+        """The part on every other row and column of the view, cut from the box alone."""
+        return _Part((self.top + 1) // 2, (self.left + 1) // 2, self.mask[self.top % 2 :: 2, self.left % 2 :: 2])
+
+    def in_box(self, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+        """The region inside a box of the view."""
+        out = np.zeros((bottom - top, right - left), bool)
+        h, w = self.mask.shape
+        y0, y1 = max(self.top, top), min(self.top + h, bottom)
+        x0, x1 = max(self.left, left), min(self.left + w, right)
+        if y1 > y0 and x1 > x0:
+            out[y0 - top : y1 - top, x0 - left : x1 - left] = self.mask[y0 - self.top : y1 - self.top, x0 - self.left : x1 - self.left]
         return out
 
     def within(self, region: np.ndarray) -> _Part:
