@@ -25,8 +25,19 @@ It reads the strongest fifth of each direction's edges, not the tenth: the large
 medians is the noisiest reading here, and on the sharp photos whose edges are uneven across
 directions it leads, so with a tenth a slightly stronger blur could read lower. Grain, and the
 phone's sharpening of it, make the finest edges again after a long shake, so the directions
-are also read at the coarse scale (at half resolution: that smoothing leaves nothing finer).
-Each direction costs two 1-D passes, not a 2-D kernel (`_line_blur`).
+are also read at the coarse scale. Both directional readings are read on a coarser grid than
+the photo's, as each smoothing allows (it holds little above half the grid's Nyquist
+frequency): the fine one on every other pixel of its 1.5 px smoothing, the coarse one on
+every third of its 3 px one, their deviations in those pixels and the results back in the
+photo's; the derivatives are still those of the photo's own grid (central differences over
+a pixel: over the coarser grid's, a sharp edge reads wider the coarser the grid). Both then
+use the same line in their own pixels, so all eight tiles (two scales, four directions)
+share two canvases and two filter passes (`_directional`): at these sizes OpenCV's and
+numpy's cost per call decides. A coarser grid has fewer edge points, so a direction's edge
+points are the maxima along it (as the ratio needs: the peak across the edge), not in all
+eight neighbours: the whole ridge of an edge, not the odd point of it. With the 3x3 maxima
+the fine reading scattered by 0.2-0.3 px with the grid's phase (which pixels of a motion's
+ramp fall on it), enough to turn a longer shake under grain to a lower reading.
 
 Saturation: the reading is a lower bound beyond `_SATURATION` and is given as that. A re-blur
 of 2 px barely lowers the gradient of an edge already many pixels wide (a long motion's ramp
@@ -61,20 +72,27 @@ _MID_OVER_FINE = 0.85  # on real photos the blur reading runs up to 0.81 px abov
 _STRONGEST = 0.1  # share of the edge points (local gradient maxima) that are read
 _MIN_EDGES = 10
 _DIRECTIONAL = (1.5, 2.0)  # (pre-smoothing, re-blur along the direction), as the mid scale
+_DIRECTIONAL_STEP = 2  # read on every other pixel of that smoothing: it holds little finer
 _DIRECTIONAL_ACROSS = 0.5  # the line's own width across the direction
 _DIRECTIONAL_STRONGEST = 0.2  # share of each direction's edge points that are read
-# the largest of four directions on sharp photos (DEV, harness): oblique edges read wider, and
-# the largest of four medians is the noisiest; (largest - 0.8) / 1.1 stays under 1.6 on the
-# sharp photos, reads a 9 px motion from 2.1 and a Gaussian blur of 2.5 about 0.3 above the
-# all-edge reading
-_DIRECTIONAL_OFFSET = 0.8
-_DIRECTIONAL_SLOPE = 1.1
-# (pre-smoothing, re-blur along the direction) where grain is gone, read at half resolution:
-# under grain and the phone's sharpening the fine directional reading loses a long motion;
-# this one reads sharp photos 2.5-4.1 (the largest of four at this scale), a 13 px motion
-# under grain from 4.2; less 2.6 it stays under 1.6 there
+# the largest of four directions on sharp photos (the 28 DEV good_id photos and the harness's
+# 26 bases): oblique edges read wider, and the largest of four medians is the noisiest. Read on
+# every other pixel, with maxima along the direction as edge points, it is 1.93-2.74 there (at
+# full resolution, 3x3 maxima: 1.74-2.56, with 0.8 and 1.1); (largest - 1.36) / 0.86 stays
+# under 1.6 on them, reads a 9 px motion (harness) from 1.95 (median 2.63), a perfect step 0.17,
+# and a Gaussian blur of 2.5 at 3.1 in the median (the all-edge reading: 2.63). A smaller
+# slope would keep the 9 px motion from 2.1, as before, but read an even blur ever further
+# above the all-edge reading (at 0.68: Gaussian 1.5 fails on 54 % of the bases, not 12 %)
+_DIRECTIONAL_OFFSET = 1.36
+_DIRECTIONAL_SLOPE = 0.86
+# (pre-smoothing, re-blur along the direction) where grain is gone, read on every third pixel
+# (at half resolution before), so that its line is a pixel as the fine reading's and the two
+# share their passes: under grain and the phone's sharpening the fine directional reading
+# loses a long motion; this one reads the sharp photos 2.87-4.30 (the largest of four at this
+# scale), a 13 px motion under grain (tests) from 4.1; less 2.75 it stays under 1.6 on them
 _COARSE_DIRECTIONAL = (3.0, 3.0)
-_COARSE_DIRECTIONAL_OFFSET = 2.6
+_COARSE_DIRECTIONAL_STEP = 3
+_COARSE_DIRECTIONAL_OFFSET = 2.75
 _COARSE_DIRECTIONAL_SLOPE = 1.0
 # beyond this the estimate only says "at least" (see the module docstring); the profile loader
 # refuses a limit at or above it
@@ -111,19 +129,16 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     if cut is None:
         return 0.0, 0.0
     image, inside = cut
-    # the mid and the directional readings share their pre-smoothing, so its gradients too
-    smooth = _gaussian(image, _MID[0])
-    gx, gy = _gradients(smooth)
-    mid = _ratio_blur(smooth, gx, gy, inside, *_MID)
+    # the mid and the fine directional readings share their pre-smoothing, the coarse ones theirs
+    smooth_mid = _gaussian(image, _MID[0])
+    mid = _ratio_blur(smooth_mid, None, None, inside, *_MID)
     smooth = _gaussian(image, _COARSE[0])
     coarse = _ratio_blur(smooth, None, None, inside, *_COARSE) - _COARSE_ERROR
-    widest = max(_directional(gx, gy, inside, *_DIRECTIONAL))
-    directional = (widest - _DIRECTIONAL_OFFSET) / _DIRECTIONAL_SLOPE
-    # the coarse directional reading, on every other pixel of the coarse smoothing (it holds
-    # nothing finer), in those pixels' units
-    half = np.ascontiguousarray(smooth[::2, ::2])
-    widest = 2 * max(_directional(*_gradients(half), inside[::2, ::2], *(d / 2 for d in _COARSE_DIRECTIONAL)))
-    coarse_directional = (widest - _COARSE_DIRECTIONAL_OFFSET) / _COARSE_DIRECTIONAL_SLOPE
+    scales = [(smooth_mid, inside, *_DIRECTIONAL, _DIRECTIONAL_STEP),
+              (smooth, inside, *_COARSE_DIRECTIONAL, _COARSE_DIRECTIONAL_STEP)]
+    fine_widest, coarse_widest = (max(readings) for readings in _directional(scales))
+    directional = (fine_widest - _DIRECTIONAL_OFFSET) / _DIRECTIONAL_SLOPE
+    coarse_directional = (coarse_widest - _COARSE_DIRECTIONAL_OFFSET) / _COARSE_DIRECTIONAL_SLOPE
     blur = float(min(max(mid, coarse, directional, coarse_directional, 0.0), _SATURATION))
     fine = gradient_ratio_blur(image, inside, *_FINE)
     return blur, float(max(fine, blur - _MID_OVER_FINE))
@@ -184,48 +199,169 @@ def _marks(inside: np.ndarray) -> np.ndarray:
     return inside.view(np.uint8) if inside.dtype == bool else (inside != 0).view(np.uint8)
 
 
-def directional_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> list[float]:
+def directional_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblur: float, step: int = 1) -> list[float]:
     """The gradient-ratio blur read along each of four directions (0, 45, 90, 135 degrees): the
     derivative along the direction, before and after a re-blur by a line along it, at the
-    strongest edge points of that derivative. Width along the direction: the motion's
-    direction reads its length, the others the photo's own blur."""
-    return _directional(*_gradients(_gaussian(image, pre)), inside, pre, reblur)
+    strongest edge points of that derivative (its maxima along the direction). Width along the
+    direction: the motion's direction reads its length, the others the photo's own blur. With
+    `step` > 1 it is read on every `step`-th pixel of the pre-smoothed image (`pre` and
+    `reblur` in pixels of `image`, so is the result)."""
+    return _directional([(_gaussian(image, pre), inside, pre, reblur, step)])[0]
 
 
-def _directional(gx: np.ndarray, gy: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> list[float]:
-    """`directional_blur` from the gradients of the pre-smoothed image. The derivative of the
-    re-blurred image is the re-blurred derivative (both are convolutions), so each direction
-    costs one line blur of the derivative along it: separable along the axes, a 1-D filter
-    along the diagonal lattice on the diagonals (`_line_blur`)."""
-    # only the face and the reach of the line: the readings are those of the whole cut
-    rows, cols = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
-    if rows.size == 0:
-        return [0.0] * len(_ANGLES)
-    reach = _line_filters(reblur)[0].size // 2 + 1
-    box = np.s_[max(rows[0] - reach, 0) : rows[-1] + reach + 1, max(cols[0] - reach, 0) : cols[-1] + reach + 1]
-    gx, gy, inside = np.ascontiguousarray(gx[box]), np.ascontiguousarray(gy[box]), _marks(inside[box])
-    return [_one_direction(gx, gy, inside, index, pre, reblur) for index in range(len(_ANGLES))]
+def _directional(scales: list[tuple[np.ndarray, np.ndarray, float, float, int]]) -> list[list[float]]:
+    """`directional_blur` of each (pre-smoothed image, inside, pre, reblur, step) of `scales`,
+    all of the same `reblur / step`, in as few passes as the four directions of all of them
+    need: two. Each scale is read on every `step`-th pixel of the face and the reach of the
+    line; the derivative of the re-blurred image is the re-blurred derivative (both are
+    convolutions), so each direction costs one line blur of the derivative along it. The
+    derivatives along the axes (the vertical one transposed) share one canvas, line-blurred
+    along x at once, those along the diagonals (the 135-degree one mirrored) another, blurred
+    along 45 degrees (`_line_blur`), each tile `reach` + 1 zeros from the next; the strongest
+    edges and their medians are then taken for all tiles at once (`_tile_medians`). At these
+    sizes OpenCV's and numpy's cost per call, not per pixel, is what counts."""
+    sigma = scales[0][3] / scales[0][4]
+    reach = _line_filters(sigma)[0].size // 2 + 2  # the line, and the peaks' neighbours beside it
+    cuts, boxes = [], {}
+    for smooth, inside, _, _, step in scales:
+        marks = _marks(inside)
+        if id(inside) not in boxes:
+            boxes[id(inside)] = cv2.boundingRect(marks)
+        cuts.append(_tile_derivatives(smooth, marks, boxes[id(inside)], step, step * reach))
+    shown = [cut for cut in cuts if cut is not None]
+    if not shown:
+        return [[0.0] * len(_ANGLES) for _ in scales]
+    gap = reach + 1
+    # the four tiles of each scale, in this order: along 0 and 90 degrees, along 45 and 135
+    axes = _Canvas([shape for gx, _, _ in shown for shape in (gx.shape, gx.shape[::-1])], gap)
+    diagonals = _Canvas([gx.shape for gx, _, _ in shown for _ in range(2)], gap)
+    c, s = _COS_SIN[1]
+    for k, (gx, gy, marks) in enumerate(shown):
+        axes.put(2 * k, gx, marks)
+        axes.put(2 * k + 1, cv2.transpose(gy, dst=axes.view(2 * k + 1)), cv2.transpose(marks))
+        diagonals.put(2 * k, cv2.addWeighted(gx, c, gy, s, 0.0, dst=diagonals.view(2 * k)), marks)
+        diagonals.put(2 * k + 1, cv2.flip(cv2.addWeighted(gx, -c, gy, s, 0.0), 1, dst=diagonals.view(2 * k + 1)),
+                      cv2.flip(marks, 1))
+    (again_a, sharp_a, tiles_a), (again_d, sharp_d, tiles_d) = axes.edges(0, sigma), diagonals.edges(1, sigma)
+    totals = _tile_medians(np.concatenate((again_a, again_d)), np.concatenate((sharp_a, sharp_d)),
+                           np.concatenate((tiles_a, tiles_d + 2 * len(shown))), 4 * len(shown), sigma)
+    out, k = [], 0
+    for cut, (_, _, pre, _, step) in zip(cuts, scales):
+        if cut is None:
+            out.append([0.0] * len(_ANGLES))
+            continue
+        # tiles 2k, 2k + 1 of the axes (0, 90 degrees), then of the diagonals (45, 135)
+        read = (totals[2 * k], totals[2 * len(shown) + 2 * k], totals[2 * k + 1], totals[2 * len(shown) + 2 * k + 1])
+        out.append([step * float(np.sqrt(max(t * t - (pre / step) ** 2, 0.0))) for t in read])
+        k += 1
+    return out
 
 
-def _one_direction(gx: np.ndarray, gy: np.ndarray, inside: np.ndarray, index: int, pre: float, reblur: float
-                   ) -> float:
-    """`_directional`'s reading along `_ANGLES[index]` (`inside` as 8-bit 0/1)."""
-    c, s = _COS_SIN[index]
-    along = gx if index == 0 else gy if index == 2 else cv2.addWeighted(gx, c, gy, s, 0.0)
-    again = _line_blur(along, index, reblur)
-    np.abs(again, out=again)
-    chosen = _strongest_peaks(again, inside, _DIRECTIONAL_STRONGEST)
-    if chosen is None:
-        return 0.0
-    at, strengths = chosen
-    ratio = np.maximum(np.abs(along.ravel()[at]) / strengths, 1.0 + 1e-4)
-    total = float(median(reblur / np.sqrt(ratio * ratio - 1.0)))
-    return float(np.sqrt(max(total * total - pre * pre, 0.0)))
+def _tile_derivatives(smooth: np.ndarray, marks: np.ndarray, box: tuple[int, int, int, int], step: int,
+                      margin: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The derivatives along x and y of `smooth` and its mask on every `step`-th pixel of `box`
+    (x, y, width, height) and `margin` around it (from multiples of `step`, within the image).
+    The derivatives are central differences on the image's own grid, only read on the coarser
+    one: those of the coarser grid would span 2 `step` pixels, and on an edge as sharp as the
+    smoothing allows they read it wider the coarser the grid (a perfect step, along the axes
+    across it: 0.73 px at full resolution; on every other pixel 1.36 by its own differences,
+    0.74 by these)."""
+    x, y, w, h = box
+    height, width = smooth.shape
+    if w == 0 or height < 3 or width < 3:
+        return None
+    top, left = (-(-max(start - margin, 1) // step) * step for start in (y, x))
+    rows = (min(y + h + margin, height - 1) - 1 - top) // step + 1
+    cols = (min(x + w + margin, width - 1) - 1 - left) // step + 1
+    if rows < 1 or cols < 1:
+        return None
+
+    def grid(dy: int, dx: int) -> np.ndarray:  # whole rows of the grid (OpenCV takes them as they lie)
+        return smooth[top + dy : top + dy + step * (rows - 1) + 1 : step, left + dx : left + dx + step * (cols - 1) + 1]
+
+    # the differences on the grid's rows, then its columns of them
+    gx = np.ascontiguousarray(cv2.addWeighted(grid(0, 1), 0.5, grid(0, -1), -0.5, 0.0)[:, ::step])
+    gy = np.ascontiguousarray(cv2.addWeighted(grid(1, 0), 0.5, grid(-1, 0), -0.5, 0.0)[:, ::step])
+    return gx, gy, np.ascontiguousarray(marks[top : top + step * (rows - 1) + 1 : step,
+                                              left : left + step * (cols - 1) + 1 : step])
+
+
+def _tile_medians(again: np.ndarray, sharp: np.ndarray, tiles: np.ndarray, count: int, sigma: float) -> list[float]:
+    """Per tile 0 .. `count` - 1: the median blur (with the pre-smoothing, in the tiles' pixels)
+    of the gradient ratio `sharp` / `again` (before / after the re-blur by `sigma`) at the
+    strongest `_DIRECTIONAL_STRONGEST` of its edge points (by `again`; 0 with fewer than
+    `_MIN_EDGES`): the points grouped by tile (a radix sort of their numbers), then per tile a
+    selection, not a sort."""
+    order = np.argsort(tiles, kind="stable")  # small integers: a radix sort
+    again, sharp = again[order], sharp[order]
+    ends = np.cumsum(np.bincount(tiles, minlength=count))
+    totals = []
+    for start, end in zip(np.concatenate(([0], ends[:-1])), ends):
+        strengths, along = again[start:end], sharp[start:end]
+        positive = int(np.count_nonzero(strengths))
+        if positive < _MIN_EDGES:
+            totals.append(0.0)
+            continue
+        read = max(int(_DIRECTIONAL_STRONGEST * positive), _MIN_EDGES)
+        chosen = np.argpartition(strengths, strengths.size - read)[strengths.size - read :]
+        ratio = np.maximum(along[chosen] / strengths[chosen], np.float32(1.0 + 1e-4))
+        totals.append(float(median(sigma / np.sqrt(ratio * ratio - 1.0))))
+    return totals
+
+
+class _Canvas:
+    """Tiles laid out in shelves on one float canvas (and its 8-bit mask), `gap` zeros apart,
+    so that one filter pass and one peak search serve them all."""
+
+    def __init__(self, shapes: list[tuple[int, int]], gap: int) -> None:
+        # the width: the widest tile, or the two last side by side when that takes less room
+        widths = [max(w for _, w in shapes)]
+        if len(shapes) > 1:
+            widths.append(max(widths[0], shapes[-1][1] + gap + shapes[-2][1]))
+        self.width, self.places, self.height = min((self._shelves(shapes, w, gap) for w in widths),
+                                                   key=lambda layout: layout[0] * layout[2])
+        self.image = np.zeros((self.height, self.width), np.float32)
+        self.marks = np.zeros((self.height, self.width), np.uint8)
+        self.cuts = [np.s_[y : y + h, x : x + w] for (y, x), (h, w) in zip(self.places, shapes)]
+        self.numbers = np.zeros((self.height, self.width), np.uint8)  # each tile's number
+        for number, cut in enumerate(self.cuts):
+            self.numbers[cut] = number
+
+    @staticmethod
+    def _shelves(shapes, width, gap):
+        places, x, top, bottom = [], 0, 0, 0
+        for h, w in shapes:
+            if x and x + w > width:
+                x, top = 0, bottom + gap
+            places.append((top, x))
+            x, bottom = x + w + gap, max(bottom, top + h)
+        return width, places, bottom
+
+    def view(self, k: int) -> np.ndarray:
+        return self.image[self.cuts[k]]
+
+    def put(self, k: int, tile: np.ndarray, marks: np.ndarray) -> np.ndarray:
+        """Tile k (when OpenCV did not write it in place) and its mask; the tile's view."""
+        if tile.base is not self.image:
+            self.image[self.cuts[k]] = tile
+        self.marks[self.cuts[k]] = marks
+        return self.image[self.cuts[k]]
+
+    def edges(self, index: int, sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At the edge points (maxima of the line blur along `_ANGLES[index]`, in that
+        direction, inside the masks): the line blur, the derivative itself, the tile's number."""
+        again = _line_blur_direct(self.image, index, sigma)
+        np.abs(again, out=again)
+        peaks = cv2.compare(again, cv2.dilate(again, _ALONG_NEIGHBOURS[index]), cv2.CMP_GE)
+        cv2.bitwise_and(peaks, self.marks, dst=peaks)  # 0 or 1: numpy's fast path for bools
+        at = np.flatnonzero(peaks.view(bool))
+        return again.ravel()[at], np.abs(self.image.ravel()[at]), self.numbers.ravel()[at]
 
 
 _ANGLES = tuple(np.pi * i / 4 for i in range(4))
 _COS_SIN = tuple((float(np.cos(a)), float(np.sin(a))) for a in _ANGLES)
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
+_ALONG_NEIGHBOURS = {0: np.ones((1, 3), np.uint8), 1: np.eye(3, dtype=np.uint8)}  # the neighbours along 0, 45 degrees
 _CENTRAL = np.array([[-0.5, 0.0, 0.5]], np.float32)
 _CENTRAL_T = np.ascontiguousarray(_CENTRAL.T)
 
@@ -278,6 +414,33 @@ def _line_filters(sigma: float) -> tuple[np.ndarray, np.ndarray, tuple]:
                                               for k in (on, beside, on_weights, beside_weights))
     lattice = ((on, on_weights), (beside, beside_weights))
     return (along / along.sum()).astype(np.float32), (across / across.sum()).astype(np.float32), lattice
+
+
+def _line_blur_direct(image: np.ndarray, index: int, sigma: float) -> np.ndarray:
+    """`_line_blur`, in one or two OpenCV filter passes: along an axis the two 1-D filters, along
+    a diagonal the 2-D kernel the lattice sums make (`_line_kernel`). At the small deviations
+    of the directional readings (in their own pixels) a direct 2-D pass of the few lattice
+    points costs less than the four passes of the sums. Zeros beyond the border, as between
+    the tiles of a canvas, so that a tile reads the same wherever it lies on it."""
+    if index in (0, 2):
+        along, across, _ = _line_filters(sigma)
+        rows, cols = (along.reshape(1, -1), across.reshape(-1, 1)) if index == 0 else (across.reshape(1, -1),
+                                                                                      along.reshape(-1, 1))
+        first = cv2.filter2D(image, -1, rows, borderType=cv2.BORDER_CONSTANT)
+        return cv2.filter2D(first, -1, cols, borderType=cv2.BORDER_CONSTANT)
+    return cv2.filter2D(image, -1, _line_kernel(index, sigma), borderType=cv2.BORDER_CONSTANT)
+
+
+@functools.cache
+def _line_kernel(index: int, sigma: float) -> np.ndarray:
+    """The 2-D kernel of `_line_blur` along `_ANGLES[index]` (its response to a point, turned
+    for OpenCV's correlation), cut to its nonzero extent."""
+    r = int(8 * sigma) // 2 + 4
+    point = np.zeros((2 * r + 1, 2 * r + 1), np.float32)
+    point[r, r] = 1.0
+    kernel = _line_blur(point, index, sigma)[::-1, ::-1]
+    reach = int(np.abs(np.argwhere(kernel != 0) - r).max())
+    return np.ascontiguousarray(kernel[r - reach : r + reach + 1, r - reach : r + reach + 1])
 
 
 def _along_diagonal(image: np.ndarray, weights: np.ndarray, step: int, first: int) -> np.ndarray:
