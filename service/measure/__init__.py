@@ -118,10 +118,13 @@ class Regions:
         "brows",  # both eyebrows (the hull of each one's mesh outline): the student's own hair
     )
 
-    def __init__(self, shape: tuple[int, int], whole: dict[str, np.ndarray], parts: dict[str, _Part]) -> None:
+    def __init__(self, shape: tuple[int, int], whole: dict[str, np.ndarray], parts: dict[str, _Part],
+                 boxes: dict[str, tuple[int, int, int, int]] | None = None) -> None:
+        """`boxes`: for whole masks known to lie in part of the view, that box (else the view)."""
         assert set(whole) | set(parts) == set(self.NAMES) and not set(whole) & set(parts)
         self.shape = shape
         self._parts = parts
+        self._boxes = boxes or {}
         self.__dict__.update(whole)
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -131,6 +134,14 @@ class Regions:
             raise AttributeError(name)
         self.__dict__[name] = mask = part.full(self.shape)
         return mask
+
+    def box(self, name: str) -> tuple[int, int, int, int]:
+        """A box of the view (top, bottom, left, right) that holds all of the region."""
+        part = self._parts.get(name)
+        if part is None:
+            return self._boxes.get(name, (0, self.shape[0], 0, self.shape[1]))
+        h, w = part.mask.shape
+        return part.top, part.top + h, part.left, part.left + w
 
     def in_box(self, name: str, top: int, bottom: int, left: int, right: int) -> np.ndarray:
         """The region inside a box of the view (a view of a whole mask, or built from the part)."""
@@ -164,15 +175,13 @@ class MeasureView:
     sparse_lab: np.ndarray  # float32 CIELAB of `sparse_rgb`
     sparse: Regions
     head_rows: np.ndarray  # bool per view row: from the crown to the chin
-    # per region, a box of the view (top, bottom, left, right) that holds all of it
-    boxes: dict[str, tuple[int, int, int, int]]
 
     def cut(self, image: np.ndarray, *names: str, pad: int = 0, sparse: bool = False) -> tuple[np.ndarray, ...]:
         """`image` and the named regions, cut to the box that holds them all (grown by `pad`
         pixels, inside the view): a statistic of a region reads the same pixels, in the same
         order, from the cut as from the whole view, at a fraction of the passes. `sparse`:
         `image` and the regions are the every-other-pixel forms (the box and `pad` halved)."""
-        boxes = [self.boxes[name] for name in names]
+        boxes = [self.regions.box(name) for name in names]
         top, bottom = min(b[0] for b in boxes) - pad, max(b[1] for b in boxes) + pad
         left, right = min(b[2] for b in boxes) - pad, max(b[3] for b in boxes) + pad
         if sparse:  # the sparse pixels 2i that lie in [top, bottom)
@@ -185,7 +194,7 @@ class MeasureView:
 
     def count(self, name: str) -> int:
         """Pixels of a region on every other row and column."""
-        top, bottom, left, right = self.boxes[name]
+        top, bottom, left, right = self.regions.box(name)
         return self.sparse.count(name, ((top + 1) // 2, (bottom + 1) // 2, (left + 1) // 2, (right + 1) // 2))
 
 
@@ -397,30 +406,25 @@ def build_view(
         _above(back, points[CHIN, 1]),
         _hidden_beside_head(person, face_region, points, crown_y, margin),
     )
-    regions = Regions(shape, dict(zip(_LARGE, large, strict=True)), dict(zip(_SMALL, small, strict=True)))
+    regions = Regions(shape, dict(zip(_LARGE, large, strict=True)), dict(zip(_SMALL, small, strict=True)),
+                      _large_boxes(shape, points))
     sparse = Regions(sparse_rgb.shape[:2], {name: np.ascontiguousarray(m[::2, ::2]) for name, m in zip(_LARGE, large)},
                      {name: part.halved() for name, part in zip(_SMALL, small, strict=True)})
     rows = np.arange(height)
     head_rows = (rows >= crown_y) & (rows <= face.chin_y * k - y0)
-    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows,
-                       _boxes(shape, points, small))
+    return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows)
 
 
-def _boxes(shape: tuple[int, int], points: np.ndarray, small) -> dict[str, tuple[int, int, int, int]]:
-    """`MeasureView.boxes`: the small regions' own boxes, the face oval's (a pixel around its
-    corners: what `fillPoly` filled), the rows above the chin for the regions beside the head,
-    the whole view for the rest."""
+def _large_boxes(shape: tuple[int, int], points: np.ndarray) -> dict[str, tuple[int, int, int, int]]:
+    """The boxes of the whole-view regions that lie in part of the view: the face oval's (a
+    pixel around its corners: what `fillPoly` filled), the rows above the chin for the regions
+    beside the head."""
     height, width = shape
-    whole = (0, height, 0, width)
     oval = np.round(points[FACE_OVAL]).astype(np.int64)
     face = (int(oval[:, 1].min()) - 1, int(oval[:, 1].max()) + 2, int(oval[:, 0].min()) - 1, int(oval[:, 0].max()) + 2)
     face = (max(face[0], 0), min(max(face[1], 0), height), max(face[2], 0), min(max(face[3], 0), width))
     above_chin = (0, min(max(int(np.ceil(points[CHIN, 1])), 0), height), 0, width)
-    boxes = dict.fromkeys(_LARGE, whole) | {"face": face, "beside_head": above_chin, "person_beside_head": above_chin}
-    for name, part in zip(_SMALL, small, strict=True):
-        h, w = part.mask.shape
-        boxes[name] = (part.top, part.top + h, part.left, part.left + w)
-    return boxes
+    return {"face": face, "beside_head": above_chin, "person_beside_head": above_chin}
 
 
 def _every_other(image: np.ndarray) -> np.ndarray:

@@ -29,9 +29,10 @@ def lower_face_shift(lab: np.ndarray, reference: np.ndarray, lower: np.ndarray) 
 
 def eye_light_ratio(rgb: np.ndarray, reference: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> float:
     """Light around the brighter eye (90th percentile of linear luminance) over the skin
-    between the eyes: ~0.7-1.4 for open eyes (white of the eye, lit lids), under 0.1 behind
-    dark lenses. The brighter eye counts, so a shadow over one side of the face does not
-    read as dark glasses; linear light makes it a ratio whatever the skin tone.
+    between the eyes: ~0.7-1.5 for open eyes (white of the eye, lit lids), under 0.1 behind
+    dark lenses, and far above 1.5 when that skin is hidden under a dark fringe (or glare
+    lights the lenses). The brighter eye counts, so a shadow over one side of the face does
+    not read as dark glasses; linear light makes it a ratio whatever the skin tone.
     """
     skin = max(float(median(luminance(_pixels(rgb, reference)))), 1e-4)
     return max(float(percentile(luminance(_pixels(rgb, eye)), 90)) for eye in (right_eye, left_eye)) / skin
