@@ -54,9 +54,10 @@ def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 4.0) -> float:
     has its own measure; this one sees only light. `lightness` may be every other pixel of the
     view (`sigma` is in its pixels): a shading this smooth loses nothing there.
     """
-    if min(lightness.shape[:2]) < 2 or not (mask > 0).any():
+    mask = np.asarray(mask, bool)
+    if min(lightness.shape[:2]) < 2 or not cv2.countNonZero(mask.view(np.uint8)):
         return 0.0
-    weights = (mask > 0).astype(np.float32)
+    weights = mask.astype(np.float32)  # from bools directly: `mask > 0` would cost four times as much
     blur_num = cv2.GaussianBlur(halve(lightness * weights), (0, 0), sigma / 2)
     blur_den = cv2.GaussianBlur(halve(weights), (0, 0), sigma / 2)
     rows, cols = blur_num.shape
@@ -103,21 +104,19 @@ def backdrop_seen(
     needs them); `lab`, `beside` and `hidden` are on every other row and column, and so is the
     result (`beside` itself when no patch is found).
     """
-    if beside.any() and hidden.any():
-        smooth_lab = cv2.blur(lab, (3, 3))
-        backdrop = np.compress(beside.ravel(), smooth_lab.reshape(-1, 3), axis=0)  # smooth_lab[beside], at a fifth of the cost
+    least = blob_share * cv2.countNonZero(beside.view(np.uint8))
+    # no patch of `hidden` can be large enough when all of it is not: the usual photo stops here
+    if least > 0 and cv2.countNonZero(hidden.view(np.uint8)) >= least:
+        smooth_lab = cv2.blur(lab, (3, 3)).reshape(-1, 3)
+        backdrop = np.compress(beside.ravel(), smooth_lab, axis=0)  # smooth_lab[beside], at a fifth of the cost
         references = [float(median(backdrop[:, channel] / (backdrop[:, 0] + 16.0))) for channel in (1, 2)]
-        # the colour test only where `hidden` is: its box
-        x, y, w, h = cv2.boundingRect(hidden.view(np.uint8))
-        near = smooth_lab[y : y + h, x : x + w]
-        scale = near[..., 0] + 16.0
-        hue_off = np.zeros(scale.shape, np.float32)
-        for channel, reference in zip((1, 2), references):
-            hue_off += (near[..., channel] / scale - reference) ** 2
+        # the colour test only on the pixels of `hidden`: a few thousand
+        at = np.flatnonzero(hidden)
+        near = np.take(smooth_lab, at, axis=0)
+        scale = near[:, 0] + 16.0
+        hue_off = sum((near[:, channel] / scale - reference) ** 2 for channel, reference in zip((1, 2), references))
         candidates = np.zeros(hidden.shape, bool)
-        candidates[y : y + h, x : x + w] = hidden[y : y + h, x : x + w] & (near[..., 0] >= darkest)
-        candidates[y : y + h, x : x + w] &= hue_off <= hue_tolerance**2
-        least = blob_share * cv2.countNonZero(beside.view(np.uint8))
+        candidates.ravel()[at[(near[:, 0] >= darkest) & (hue_off <= hue_tolerance**2)]] = True
         if cv2.countNonZero(candidates.view(np.uint8)) >= least:  # else no patch can be large enough: the texture is not needed
             for sigma, window, floor in ((1.0, 7, detail_floor), (3.0, 9, shading_floor)):
                 residual = lightness - cv2.GaussianBlur(lightness, (0, 0), sigma)
@@ -222,8 +221,7 @@ def skin_beside_head(
         if x1 - x0 < blob:
             continue
         sparse = sparse_lab[(rows[0] + 1) // 2 : rows[-1] // 2 + 1, (x0 + 1) // 2 : (x1 + 1) // 2]
-        core = blob // 2
-        if sparse.size == 0 or not cv2.erode(_skin_coloured(sparse, own, wall).view(np.uint8), np.ones((core, core), np.uint8)).any():
+        if not _holds_skin_block(sparse, own, wall, blob // 2):
             continue
         strip = np.ascontiguousarray(rgb[rows[0] : rows[-1] + 1, x0:x1])
         largest = max(largest, _largest_skin_blob(strip, own, wall, window, smooth_sd, blob, outer, reach))
@@ -258,6 +256,21 @@ def _largest_skin_blob(
     return int(areas.max()) if areas.size else 0
 
 
+_OFF_BACKDROP = 8.0  # a*b* units from the backdrop's colour: the least a skin tone beside it differs
+
+
+def _holds_skin_block(lab: np.ndarray, own: np.ndarray, wall: np.ndarray, core: int) -> bool:
+    """Whether `lab` holds a `core` x `core` block of skin colour (`_skin_coloured`). Few
+    pixels beside a head differ from the backdrop's hue at all (its chroma test), so that test
+    alone settles the usual strip: with fewer than `core` squared pixels no block can pass."""
+    if lab.size == 0:
+        return False
+    rel_a, rel_b = lab[..., 1] - wall[1], lab[..., 2] - wall[2]
+    if cv2.countNonZero((rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2).view(np.uint8)) < core * core:
+        return False
+    return bool(cv2.erode(_skin_coloured(lab, own, wall).view(np.uint8), np.ones((core, core), np.uint8)).any())
+
+
 def _skin_coloured(lab: np.ndarray, own: np.ndarray, wall: np.ndarray) -> np.ndarray:
     """The pixels of skin colour for `skin_beside_head` (see there): near the student's skin,
     off the backdrop and of a skin hue against it."""
@@ -271,7 +284,7 @@ def _skin_coloured(lab: np.ndarray, own: np.ndarray, wall: np.ndarray) -> np.nda
         & (lightness < own[0] + 35.0)
         & (da * da + db * db < 25.0**2)
         & ((lightness - wall[0]) ** 2 + rel_a * rel_a + rel_b * rel_b > 15.0**2)
-        & (rel_a * rel_a + rel_b * rel_b > 8.0**2)
+        & (rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2)
         & (rel_b * np.cos(low) - rel_a * np.sin(low) > 0)
         & (rel_a * np.sin(high) - rel_b * np.cos(high) > 0)
     )
