@@ -71,6 +71,7 @@ _COARSE_ERROR = 1.0  # the coarse scale reads blur only to within about a pixel:
 _MID_OVER_FINE = 0.85  # on real photos the blur reading runs up to 0.81 px above the finest one
 _STRONGEST = 0.1  # share of the edge points (local gradient maxima) that are read
 _MIN_EDGES = 10
+_RATIO_FLOOR = np.float32(1.0 + 1e-4)  # above 1: a ratio of 1 reads infinite blur
 _DIRECTIONAL = (1.5, 2.0)  # (pre-smoothing, re-blur along the direction), as the mid scale
 _DIRECTIONAL_STEP = 2  # read on every other pixel of that smoothing: it holds little finer
 _DIRECTIONAL_ACROSS = 0.5  # the line's own width across the direction
@@ -217,8 +218,8 @@ def _directional(scales: list[tuple[np.ndarray, np.ndarray, float, float, int]])
     convolutions), so each direction costs one line blur of the derivative along it. The
     derivatives along the axes (the vertical one transposed) share one canvas, line-blurred
     along x at once, those along the diagonals (the 135-degree one mirrored) another, blurred
-    along 45 degrees (`_line_blur`), each tile `reach` + 1 zeros from the next; the strongest
-    edges and their medians are then taken for all tiles at once (`_tile_medians`). At these
+    along 45 degrees (`_line_blur`), each tile `reach` + 1 zeros from the next; the edge points
+    are then found per canvas, and each tile's strongest ones read (`_tile_medians`). At these
     sizes OpenCV's and numpy's cost per call, not per pixel, is what counts."""
     sigma = scales[0][3] / scales[0][4]
     reach = _line_filters(sigma)[0].size // 2 + 2  # the line, and the peaks' neighbours beside it
@@ -242,9 +243,7 @@ def _directional(scales: list[tuple[np.ndarray, np.ndarray, float, float, int]])
         diagonals.put(2 * k, cv2.addWeighted(gx, c, gy, s, 0.0, dst=diagonals.view(2 * k)), marks)
         diagonals.put(2 * k + 1, cv2.flip(cv2.addWeighted(gx, -c, gy, s, 0.0), 1, dst=diagonals.view(2 * k + 1)),
                       cv2.flip(marks, 1))
-    (again_a, sharp_a, tiles_a), (again_d, sharp_d, tiles_d) = axes.edges(0, sigma), diagonals.edges(1, sigma)
-    totals = _tile_medians(np.concatenate((again_a, again_d)), np.concatenate((sharp_a, sharp_d)),
-                           np.concatenate((tiles_a, tiles_d + 2 * len(shown))), 4 * len(shown), sigma)
+    totals = _tile_medians(axes.edges(0, sigma) + diagonals.edges(1, sigma), sigma)
     out, k = [], 0
     for cut, (_, _, pre, _, step) in zip(cuts, scales):
         if cut is None:
@@ -286,27 +285,37 @@ def _tile_derivatives(smooth: np.ndarray, marks: np.ndarray, box: tuple[int, int
                                               left : left + step * (cols - 1) + 1 : step])
 
 
-def _tile_medians(again: np.ndarray, sharp: np.ndarray, tiles: np.ndarray, count: int, sigma: float) -> list[float]:
-    """Per tile 0 .. `count` - 1: the median blur (with the pre-smoothing, in the tiles' pixels)
-    of the gradient ratio `sharp` / `again` (before / after the re-blur by `sigma`) at the
-    strongest `_DIRECTIONAL_STRONGEST` of its edge points (by `again`; 0 with fewer than
-    `_MIN_EDGES`): the points grouped by tile (a radix sort of their numbers), then per tile a
-    selection, not a sort."""
-    order = np.argsort(tiles, kind="stable")  # small integers: a radix sort
-    again, sharp = again[order], sharp[order]
-    ends = np.cumsum(np.bincount(tiles, minlength=count))
+def _tile_medians(points: list[tuple[np.ndarray, np.ndarray]], sigma: float) -> list[float]:
+    """Per tile, from its edge points (`_Canvas.edges`: the derivative after the re-blur by
+    `sigma`, `again`, and before it, `sharp`): the median blur (with the pre-smoothing, in the tiles' pixels)
+    of the gradient ratio `sharp` / `again` at the strongest `_DIRECTIONAL_STRONGEST` of them
+    (by `again`; 0 with fewer than `_MIN_EDGES`), by selections, not sorts."""
     totals = []
-    for start, end in zip(np.concatenate(([0], ends[:-1])), ends):
-        strengths, along = again[start:end], sharp[start:end]
-        positive = int(np.count_nonzero(strengths))
+    for again, sharp in points:
+        positive = int(np.count_nonzero(again))
         if positive < _MIN_EDGES:
             totals.append(0.0)
             continue
         read = max(int(_DIRECTIONAL_STRONGEST * positive), _MIN_EDGES)
-        chosen = np.argpartition(strengths, strengths.size - read)[strengths.size - read :]
-        ratio = np.maximum(along[chosen] / strengths[chosen], np.float32(1.0 + 1e-4))
-        totals.append(float(median(sigma / np.sqrt(ratio * ratio - 1.0))))
+        chosen = np.argpartition(again, again.size - read)[again.size - read :]
+        totals.append(_median_blur(sharp[chosen] / again[chosen], sigma))
     return totals
+
+
+def _median_blur(ratio: np.ndarray, sigma: float) -> float:
+    """`median(sigma / sqrt(max(r, 1 + 1e-4)² - 1))` over the (finite) ratios r, to the bit: the blur
+    falls as the ratio grows, so its median is the blur of the ratio's middle one or the mean
+    of those of its middle pair, in float32 (the blur of one or two numbers, not of all)."""
+    half = ratio.size // 2
+    ratio = np.partition(ratio, half)
+
+    def blur(r: np.float32) -> np.float32:  # numpy's float32 scalars: the array's arithmetic
+        r = max(r, _RATIO_FLOOR)
+        return np.float32(sigma) / np.sqrt(r * r - np.float32(1.0))
+
+    if ratio.size % 2:
+        return float(blur(ratio[half]))
+    return float((blur(ratio[half]) + blur(ratio[:half].max())) / np.float32(2))
 
 
 class _Canvas:
@@ -323,9 +332,12 @@ class _Canvas:
         self.image = np.zeros((self.height, self.width), np.float32)
         self.marks = np.zeros((self.height, self.width), np.uint8)
         self.cuts = [np.s_[y : y + h, x : x + w] for (y, x), (h, w) in zip(self.places, shapes)]
-        self.numbers = np.zeros((self.height, self.width), np.uint8)  # each tile's number
-        for number, cut in enumerate(self.cuts):
-            self.numbers[cut] = number
+        self.shapes = shapes
+        # (top, bottom, tiles) of each shelf: its tiles' points are those of its band of rows
+        tops: dict[int, list[int]] = {}
+        for k, (top, _) in enumerate(self.places):
+            tops.setdefault(top, []).append(k)
+        self.shelves = [(top, top + max(shapes[k][0] for k in tiles), tiles) for top, tiles in tops.items()]
 
     @staticmethod
     def _shelves(shapes, width, gap):
@@ -347,23 +359,49 @@ class _Canvas:
         self.marks[self.cuts[k]] = marks
         return self.image[self.cuts[k]]
 
-    def edges(self, index: int, sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """At the edge points (maxima of the line blur along `_ANGLES[index]`, in that
-        direction, inside the masks): the line blur, the derivative itself, the tile's number."""
+    def edges(self, index: int, sigma: float) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per tile, at its edge points (maxima of the line blur along `_ANGLES[index]`, in that
+        direction, inside the masks, in the canvas's order): the line blur and the derivative
+        itself, both absolute."""
         again = _line_blur_direct(self.image, index, sigma)
         np.abs(again, out=again)
-        peaks = cv2.compare(again, cv2.dilate(again, _ALONG_NEIGHBOURS[index]), cv2.CMP_GE)
-        cv2.bitwise_and(peaks, self.marks, dst=peaks)  # 0 or 1: numpy's fast path for bools
-        at = np.flatnonzero(peaks.view(bool))
-        return again.ravel()[at], np.abs(self.image.ravel()[at]), self.numbers.ravel()[at]
+        peaks = _maxima_along(again, self.marks, _AHEAD[index])
+        # per shelf, not by tile numbers over the whole canvas: no sort, smaller gathers; and each
+        # tile's points in the canvas's order, so that `_tile_medians` breaks ties as it always has
+        points = [None] * len(self.cuts)
+        for top, bottom, tiles in self.shelves:
+            at = np.flatnonzero(peaks[top:bottom].view(bool))
+            strengths, along = again[top:bottom].ravel()[at], self.image[top:bottom].ravel()[at]
+            np.abs(along, out=along)
+            if len(tiles) == 1:
+                points[tiles[0]] = strengths, along
+                continue
+            columns = at % self.width
+            for k in tiles:  # side by side: each tile's columns (the gaps hold no points)
+                x, w = self.places[k][1], self.shapes[k][1]
+                mine = (columns >= x) & (columns < x + w)
+                points[k] = strengths[mine], along[mine]
+        return points
 
 
 _ANGLES = tuple(np.pi * i / 4 for i in range(4))
 _COS_SIN = tuple((float(np.cos(a)), float(np.sin(a))) for a in _ANGLES)
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
-_ALONG_NEIGHBOURS = {0: np.ones((1, 3), np.uint8), 1: np.eye(3, dtype=np.uint8)}  # the neighbours along 0, 45 degrees
+_AHEAD = {0: (0, 1), 1: (1, 1)}  # (dy, dx) of the next pixel along 0, 45 degrees
 _CENTRAL = np.array([[-0.5, 0.0, 0.5]], np.float32)
 _CENTRAL_T = np.ascontiguousarray(_CENTRAL.T)
+
+
+def _maxima_along(values: np.ndarray, marks: np.ndarray, ahead: tuple[int, int]) -> np.ndarray:
+    """8-bit 0/1 mask of the points of `marks` (0/1) where `values` is at least its neighbours
+    `ahead` (dy, dx) and behind (those beyond the border do not count), as `values` >= its
+    dilation by those three points, in two comparisons of shifted views and no dilation."""
+    dy, dx = ahead
+    here, there = np.s_[: values.shape[0] - dy, : values.shape[1] - dx], np.s_[dy:, dx:]
+    peaks = marks.copy()
+    cv2.bitwise_and(peaks[here], cv2.compare(values[here], values[there], cv2.CMP_GE), dst=peaks[here])
+    cv2.bitwise_and(peaks[there], cv2.compare(values[there], values[here], cv2.CMP_GE), dst=peaks[there])
+    return peaks  # 0 or 1: numpy's fast path for bools
 
 
 def _line_blur(image: np.ndarray, index: int, sigma: float) -> np.ndarray:
