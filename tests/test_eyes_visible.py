@@ -154,14 +154,28 @@ def test_a_lock_as_light_as_the_iris_still_differs_in_colour():
 
 
 def test_the_smoothed_distribution_is_the_mean_of_its_ramps():
-    """`_smooth_cdf` by sorting and prefix sums equals the direct mean of each value's ramp."""
+    """`_smooth_cdfs` by sorting and prefix sums equals the direct mean of each value's ramp."""
     rng = np.random.default_rng(0)
     for size in (5, 60, 900):
         values = rng.normal(0, 1, size)
         values[:3] = values[3]  # ties
         grid = np.linspace(values.min() - 0.05, values.max() + 0.05, 96)
         direct = np.clip((grid[:, None] - values[None, :]) / 0.06 + 0.5, 0, 1).mean(axis=1)
-        assert np.abs(occlusion._smooth_cdf(values, grid, 0.03) - direct).max() < 1e-6
+        edges = np.concatenate((grid - 0.03, grid + 0.03))
+        cdfs = occlusion._smooth_cdfs([np.sort(values), np.sort(values[::-2])], np.array([edges, edges]), np.array([0.03, 0.03]))
+        assert np.abs(cdfs[0] - direct).max() < 1e-6
+        other = np.clip((grid[:, None] - values[None, ::-2]) / 0.06 + 0.5, 0, 1).mean(axis=1)
+        assert np.abs(cdfs[1] - other).max() < 1e-6
+
+
+def test_the_grid_is_numpys_linspace_to_the_bit():
+    """`_grid` repeats `np.linspace`'s arithmetic, in float32 and in float64."""
+    rng = np.random.default_rng(1)
+    for dtype in (np.float32, np.float64):
+        for start, width in rng.normal(0, 20, (200, 2)):
+            start, stop = dtype(start), dtype(start) + dtype(abs(width) + 0.06)
+            grid = occlusion._grid(start, stop)
+            assert grid.dtype == dtype and grid.tobytes() == np.linspace(start, stop, occlusion._GRID).tobytes()
 
 
 @pytest.mark.parametrize("hair_rgb", [(25, 22, 20), (70, 48, 32)], ids=["black", "brown"])

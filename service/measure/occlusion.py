@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -57,8 +59,14 @@ def eye_glare(lightness: np.ndarray, face: np.ndarray, right_lens: np.ndarray, l
     untouched photo (the white of the eye, which is brighter, is left out); light reflected
     by glasses over any part of it is, on every skin tone.
     """
-    threshold = float(percentile(lightness[face > 0], 90)) + _GLARE_MARGIN
-    return max(float(np.mean(lightness[lens > 0] > threshold)) for lens in (right_lens, left_lens))
+    threshold = float(percentile(lightness[face], 90)) + _GLARE_MARGIN
+    return max(_share_above(_inside(lightness, lens), threshold) for lens in (right_lens, left_lens))
+
+
+def _share_above(values: np.ndarray, threshold: float) -> float:
+    """`np.mean(values > threshold)` (the count over the size, both exact in float64), without
+    np.mean's overhead."""
+    return int(np.count_nonzero(values > threshold)) / values.size if values.size else float("nan")
 
 
 def eye_opening_shift(lightness: np.ndarray, right_opening: np.ndarray, left_opening: np.ndarray) -> float:
@@ -122,31 +130,65 @@ def eye_mismatch(
     right = np.log(_inside(lightness, right_opening) + 16.0) - np.log(right_skin + 16.0)
     left = np.log(_inside(lightness, left_opening) + 16.0) - np.log(left_skin + 16.0)
     pairs = [(right, left, _SPREAD)]
-    for channel in (1, 2):
-        pairs.append((_inside(lab[..., channel], right_sparse), _inside(lab[..., channel], left_sparse), _COLOUR_SPREAD))
-    worst = 0.0
+    right_colour, left_colour = _inside(lab, right_sparse, (1, 2)), _inside(lab, left_sparse, (1, 2))
+    pairs += [(one, other, _COLOUR_SPREAD) for one, other in zip(right_colour, left_colour)]
+    samples, edges, spreads = [], [], []
     for one, other, spread in pairs:
         if one.size == 0 or other.size == 0:
             continue
-        grid = np.linspace(min(one.min(), other.min()) - spread, max(one.max(), other.max()) + spread, _GRID)
-        gap = float(np.abs(_smooth_cdf(one, grid, spread) - _smooth_cdf(other, grid, spread)).max())
-        worst = max(worst, gap - np.sqrt((one.size + other.size) / (one.size * other.size)))
-    return float(worst)
+        # sorted once: `_smooth_cdfs` reads them so, and the ends are their minimum and maximum
+        one, other = np.sort(one), np.sort(other)
+        grid = _grid(min(one[0], other[0]) - spread, max(one[-1], other[-1]) + spread)
+        samples += [one, other]
+        edges += [np.concatenate((grid - spread, grid + spread), dtype=np.float64)] * 2  # as searchsorted reads them
+        spreads += [spread] * 2
+    if not samples:
+        return 0.0
+    # all pairs' distributions in one set of numpy calls; each pair's largest gap
+    cdfs = _smooth_cdfs(samples, np.array(edges), np.array(spreads))
+    gaps = np.abs(cdfs[::2] - cdfs[1::2]).max(axis=1)
+    chance = [math.sqrt((one.size + other.size) / (one.size * other.size)) for one, other in zip(samples[::2], samples[1::2])]
+    return float(max(0.0, *(float(gap) - by_chance for gap, by_chance in zip(gaps, chance))))
 
 
-def _smooth_cdf(values: np.ndarray, grid: np.ndarray, spread: float) -> np.ndarray:
-    """The share of `values` at or below each grid point, each value spread evenly over
-    +-`spread`: 8-bit levels land on slightly different values in two eyes (their skins
-    differ), and a plain step function would count such near-ties as gaps."""
-    ordered = np.sort(values.astype(np.float64))
-    sums = np.concatenate([[0.0], np.cumsum(ordered)])
-    below = np.searchsorted(ordered, grid - spread, side="right")  # wholly at or below: each counts 1
-    upto = np.searchsorted(ordered, grid + spread, side="right")  # partly: (g + spread - v) / (2 spread) each
-    partial = ((grid + spread) * (upto - below) - (sums[upto] - sums[below])) / (2 * spread)
-    return (below + partial) / ordered.size
+_STEPS = {np.dtype(dtype): np.arange(_GRID, dtype=dtype) for dtype in (np.float32, np.float64)}
 
 
-def _inside(image: np.ndarray, region: np.ndarray) -> np.ndarray:
-    """image[region] of a small region of a large mask, read inside the region's box."""
+def _grid(start: np.floating, stop: np.floating) -> np.ndarray:
+    """`np.linspace(start, stop, _GRID)` of two scalars of one float type, by numpy's own
+    arithmetic (the steps times (stop - start) / (_GRID - 1), plus start, the last one stop)
+    without its several µs of overhead. stop > start here, so the step is never 0."""
+    step = (stop - start) / (_GRID - 1)
+    grid = _STEPS[step.dtype] * step
+    grid += start
+    grid[-1] = stop
+    return grid
+
+
+def _smooth_cdfs(samples: list[np.ndarray], edges: np.ndarray, spreads: np.ndarray) -> np.ndarray:
+    """For each sample (sorted values), the share of its values at or below each point of its
+    grid, each value spread evenly over +-its spread: 8-bit levels land on slightly different
+    values in two eyes (their skins differ), and a plain step function would count such
+    near-ties as gaps. `edges`: one row per sample, its grid points less its spread, then plus
+    it. One row per sample; the samples' prefix sums share one array (each from its own 0),
+    so one numpy call serves all."""
+    ordered = [sample.astype(np.float64) for sample in samples]
+    starts = [sum(values.size + 1 for values in ordered[:i]) for i in range(len(ordered))]
+    sums = np.zeros(starts[-1] + ordered[-1].size + 1)
+    for values, start in zip(ordered, starts):
+        np.add.accumulate(values, out=sums[start + 1 : start + 1 + values.size])  # np.cumsum, without its wrapper
+    found = np.stack([np.searchsorted(values, row, side="right") for values, row in zip(ordered, edges)])
+    offsets, sizes = np.array([starts, [values.size for values in ordered]])[:, :, None]
+    ends = sums[found + offsets]
+    count = edges.shape[1] // 2
+    below, upto = found[:, :count], found[:, count:]  # wholly at or below: each counts 1; partly: (g + spread - v) / (2 spread) each
+    partial = (edges[:, count:] * (upto - below) - (ends[:, count:] - ends[:, :count])) / (2 * spreads)[:, None]
+    return (below + partial) / sizes
+
+
+def _inside(image: np.ndarray, region: np.ndarray, channels: tuple[int, ...] | None = None):
+    """image[region] of a small region of a large mask, read inside the region's box; with
+    `channels`, image[..., c][region] for each channel c (a list), the box found once."""
     x, y, width, height = cv2.boundingRect(region.view(np.uint8))
-    return image[y : y + height, x : x + width][region[y : y + height, x : x + width]]
+    box, inside = image[y : y + height, x : x + width], region[y : y + height, x : x + width]
+    return box[inside] if channels is None else [box[..., channel][inside] for channel in channels]

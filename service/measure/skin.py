@@ -3,6 +3,8 @@ and whether what covers the top of the head has the colour and the texture of ha
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -53,24 +55,34 @@ def fine_texture(lightness: np.ndarray, skin: np.ndarray) -> float:
     of two Gaussian blurs over the region (a median ignores the few edges a cheek holds);
     fine and mid are the geometric means of their two bands.
     """
-    rows, cols = np.flatnonzero(skin.any(axis=1)), np.flatnonzero(skin.any(axis=0))
-    y0, y1 = max(rows[0] - TEXTURE_REACH, 0), rows[-1] + TEXTURE_REACH + 1
-    x0, x1 = max(cols[0] - TEXTURE_REACH, 0), cols[-1] + TEXTURE_REACH + 1
-    part = lightness[y0:y1, x0:x1].astype(np.float32)
-    inside = skin[y0:y1, x0:x1] > 0
+    bx, by, width, height = cv2.boundingRect(skin.view(np.uint8))
+    y0, x0 = max(by - TEXTURE_REACH, 0), max(bx - TEXTURE_REACH, 0)
+    # a float32 view as it is (the blurs read it as they would a copy)
+    part = np.asarray(lightness[y0 : by + height + TEXTURE_REACH, x0 : bx + width + TEXTURE_REACH], np.float32)
     # the fine bands from every pixel; the mid bands from every other one, the 2-px blur's (it
     # holds nothing finer), blurred on at half resolution (Gaussians add in quadrature)
     first, second = (cv2.GaussianBlur(part, (0, 0), s) for s in _BAND_EDGES[:2])
     half = np.ascontiguousarray(second[::2, ::2])
     third = cv2.GaussianBlur(half, (0, 0), np.sqrt(_BAND_EDGES[2] ** 2 - _BAND_EDGES[1] ** 2) / 2)
     fourth = cv2.GaussianBlur(third, (0, 0), np.sqrt(_BAND_EDGES[3] ** 2 - _BAND_EDGES[2] ** 2) / 2)
-    sampled = inside[::2, ::2]
-    # each scale read at the skin's pixels only, then differenced: the same values, fewer passes
-    scales = [np.stack([image[inside] for image in (part, first, second)]),
-              np.stack([image[sampled] for image in (half, third, fourth)])]
-    bands = [max(float(median(band)), 1e-4) for scale in scales for band in np.abs(np.diff(scale, axis=0))]
+    # each band differenced inside the skin's box only, then read at the skin's pixels: the
+    # same values as differencing the pixels read, in fewer and smaller passes
+    top, left = by - y0, bx - x0
+    inside = skin[by : by + height, bx : bx + width]
+    box = np.s_[top : top + height, left : left + width]
+    fine = _band_samples(inside, *(image[box] for image in (part, first, second)))
+    # the half-resolution pixels 2i, 2j that lie in the box
+    sampled = inside[top % 2 :: 2, left % 2 :: 2]
+    half_box = np.s_[(top + 1) // 2 : (top + height + 1) // 2, (left + 1) // 2 : (left + width + 1) // 2]
+    mid = _band_samples(sampled, *(image[half_box] for image in (half, third, fourth)))
+    bands = [max(float(median(band)), 1e-4) for band in (*fine, *mid)]
     fine, mid = np.sqrt(bands[0] * bands[1]), np.sqrt(bands[2] * bands[3])
     return float(fine**3 / mid**2)
+
+
+def _band_samples(inside: np.ndarray, *scales: np.ndarray) -> list[np.ndarray]:
+    """|difference| of each two successive scales (same-shaped images) at the pixels `inside`."""
+    return [cv2.absdiff(finer, coarser)[inside] for finer, coarser in itertools.pairwise(scales)]
 
 
 def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
@@ -81,8 +93,7 @@ def off_hair_colour(lab: np.ndarray, region: np.ndarray) -> float:
     of the region's median a* b* from that wedge (0 inside). Dark, grey, brown or beige
     headwear reads as hair: this sees coloured headwear only.
     """
-    inside = region > 0
-    a, b = float(median(lab[..., 1][inside])), float(median(lab[..., 2][inside]))
+    a, b = float(median(lab[..., 1][region])), float(median(lab[..., 2][region]))
     hue = float(np.degrees(np.arctan2(b, a)))
     if _HAIR_HUES[0] <= hue <= _HAIR_HUES[1]:
         return 0.0
@@ -117,14 +128,15 @@ def irregular_detail(lightness: np.ndarray, region: np.ndarray, noise: float = 0
     bx, by, width, height = cv2.boundingRect(region.view(np.uint8))
     y0, y1 = max(by - DETAIL_REACH, 0), by + height + DETAIL_REACH
     x0, x1 = max(bx - DETAIL_REACH, 0), bx + width + DETAIL_REACH
-    part = cv2.GaussianBlur(lightness[y0:y1, x0:x1].astype(np.float32), (0, 0), _DETAIL_PRE)
+    part = cv2.GaussianBlur(np.asarray(lightness[y0:y1, x0:x1], np.float32), (0, 0), _DETAIL_PRE)
     # the medians read every other row and column: a quarter of the samples gives the same value
     inside = region[y0:y1:2, x0:x1:2]
-    along_rows = cv2.sepFilter2D(part, -1, _SPAN_KERNEL, _ONE)
-    along_cols = cv2.sepFilter2D(part, -1, _ONE, _SPAN_KERNEL)
-    # read at those samples only, then differenced: the same values
-    sampled = part[::2, ::2][inside]
-    detail = min(float(median(np.abs(sampled - smooth[::2, ::2][inside]))) for smooth in (along_rows, along_cols))
+    # so the blur along the rows is taken on every other row only (each row's own: the same values)
+    rows = part[::2]
+    along_rows = cv2.sepFilter2D(rows, -1, _SPAN_KERNEL, _ONE)
+    along_cols = cv2.sepFilter2D(part, -1, _ONE, _SPAN_KERNEL)[::2]
+    # differenced on those rows, then read at the samples: the same values
+    detail = min(float(median(cv2.absdiff(rows, smooth)[:, ::2][inside])) for smooth in (along_rows, along_cols))
     grain = _NOISE_COUNT * _NOISE_DETAIL * max(noise, 0.0)
     return float(np.sqrt(max(detail * detail - grain * grain, 0.0)))
 
@@ -177,14 +189,23 @@ def sclera_colour(rgb: np.ndarray, *openings: np.ndarray) -> tuple[float, float]
     for opening in openings:
         x0, y0, width, height = cv2.boundingRect(opening.view(np.uint8))
         x1, y1 = x0 + width, y0 + height
-        if int(opening[y0:y1, x0:x1].sum()) < _MIN_OPENING:
+        inside = opening[y0:y1, x0:x1]
+        if cv2.countNonZero(inside.view(np.uint8)) < _MIN_OPENING:
             continue
         lab = cv2.cvtColor(rgb[y0:y1, x0:x1].astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
-        inside = opening[y0:y1, x0:x1]
-        lightness = lab[..., 0][inside]
-        bright = lightness >= quantile(lightness, 1 - _SCLERA_SHARE)
-        values.append((float(median(lab[..., 1][inside][bright])), float(median(lab[..., 2][inside][bright]))))
+        lightness = lab[..., 0]
+        # the brightest pixels of the opening as one mask: the pixels and order of reading the
+        # opening's, then its bright ones, in half the gathers
+        bright = inside & (lightness >= quantile(lightness[inside], 1 - _SCLERA_SHARE))
+        values.append((float(median(lab[..., 1][bright])), float(median(lab[..., 2][bright]))))
     if not values:
         return None
-    a, b = np.mean(values, axis=0)
-    return float(a), float(b)
+    return _mean([a for a, _ in values]), _mean([b for _, b in values])
+
+
+def _mean(values: list[float]) -> float:
+    """`np.mean` of a few floats, as numpy sums them (in order) and divides, without its overhead."""
+    total = values[0]
+    for value in values[1:]:
+        total += value
+    return total / len(values)
