@@ -81,6 +81,15 @@ def test_every_other_pixel_by_opencv_is_numpys_slice(shape):
         np.testing.assert_array_equal(measure._every_other(image), image[::2, ::2])
 
 
+@pytest.mark.parametrize("shape", [(633, 492), (633, 491), (8, 5), (1, 1), (0, 7)])
+def test_every_other_pixel_of_a_mask_by_byte_pairs_is_numpys_slice(shape):
+    mask = np.random.default_rng(4).random((shape[0] + 2, shape[1] + 3)) > 0.5
+    for region in (mask[: shape[0], : shape[1]], np.ascontiguousarray(mask[: shape[0], : shape[1]])):
+        got = measure._every_other_mask(region)
+        assert got.dtype == bool
+        np.testing.assert_array_equal(got, region[::2, ::2])
+
+
 def test_a_part_s_sparse_form_and_its_cuts_are_those_of_its_full_form():
     rng = np.random.default_rng(5)
     shape = (37, 29)

@@ -60,19 +60,20 @@ def _scene(seed: int = 0, hair_level: float = 40.0, hair_colour=(1.0, 0.85, 0.7)
 
 
 def _measure(rgb: np.ndarray, person: np.ndarray, face: np.ndarray, chin_row: int = 210) -> tuple[float, float]:
-    """background_shade with and without the hidden region, as `measure_pixels` builds them."""
+    """background_shade with and without the hidden region, as `measure_pixels` builds them (on
+    every fourth row and column, `_background_shade`)."""
     image = _u8(rgb)
     lightness = cv2.cvtColor(image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
-    lab = cv2.cvtColor(np.ascontiguousarray(image[::2, ::2]).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(np.ascontiguousarray(image[::4, ::4]).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     near = cv2.dilate(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     above = np.arange(HEIGHT)[:, None] < chin_row
     beside = ~near & above
     head = _ellipse((120, 140), (66, 82))  # the head zone: face and the hair on it
     hidden = person & ~face & ~head & above
-    sparse_beside = np.ascontiguousarray(beside[::2, ::2])
-    seen = background.backdrop_seen(lightness, lab, sparse_beside, hidden[::2, ::2])
-    with_hidden = background.shade(lab[..., 0], seen)
-    without = background.shade(lab[..., 0], sparse_beside)
+    coarse_beside = np.ascontiguousarray(beside[::4, ::4])
+    seen = background.backdrop_seen(lightness, lab, coarse_beside, np.ascontiguousarray(hidden[::4, ::4]), step=4)
+    with_hidden = background.shade(lab[..., 0], seen, sigma=2.0)
+    without = background.shade(lab[..., 0], coarse_beside, sigma=2.0)
     return with_hidden, without
 
 

@@ -92,9 +92,10 @@ _LUMA_TO_LIGHTNESS = _luma_to_lightness()
 class Regions:
     """Boolean masks over the view (or over its every-other-pixel form), by name (`NAMES`).
 
-    The large regions are whole masks. Each small one is kept as its box and the mask inside
-    it, and made whole only when read as an attribute: the measures read small regions
-    through `MeasureView.cut`, and a dozen whole masks nobody reads would cost a pass each."""
+    The large regions are whole masks. Each small one, and each of those above the chin, is
+    kept as its box and the mask inside it, and made whole only when read as an attribute: the
+    measures read small regions through `MeasureView.cut`, and a dozen whole masks nobody reads
+    would cost a pass each."""
 
     NAMES = (
         "valid",  # inside the source frame
@@ -140,8 +141,7 @@ class Regions:
         part = self._parts.get(name)
         if part is None:
             return self._boxes.get(name, (0, self.shape[0], 0, self.shape[1]))
-        h, w = part.mask.shape
-        return part.top, part.top + h, part.left, part.left + w
+        return part.bounds()
 
     def in_box(self, name: str, top: int, bottom: int, left: int, right: int) -> np.ndarray:
         """The region inside a box of the view (a view of a whole mask, or built from the part)."""
@@ -254,12 +254,7 @@ def measure_pixels(
         "background_texture": _on(view, "background", lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(view, "background", lambda: background.lightness(lab, sparse.background)),
         "background_chroma": _on(view, "background", lambda: background.chroma(lab, sparse.background)),
-        "background_shade": _on(
-            view, "beside_head",
-            lambda: background.shade(
-                sparse_lightness, background.backdrop_seen(lightness, lab, sparse.beside_head, sparse.person_beside_head)
-            ),
-        ),
+        "background_shade": _on(view, "beside_head", lambda: _background_shade(view)),
         "other_people": background.other_people(sparse.person, sparse.face),
         "person_at_side": background.person_at_side(full.person, view.head_rows),
         "skin_beside_head": background.skin_beside_head(
@@ -285,6 +280,16 @@ def measure_pixels(
                                       values["noise"] or 0.0),
     )
     return values
+
+
+def _background_shade(view: MeasureView) -> float:
+    """The light on the backdrop beside and above the head, read on every fourth row and
+    column of the view (every other of the sparse ones): a shading smooth enough to count (a
+    blur of 8 view pixels) and patches a twentieth of that backdrop lose nothing there, and a
+    quarter of the pixels cost a quarter."""
+    lab, beside, hidden = (np.ascontiguousarray(image[::2, ::2])
+                           for image in (view.sparse_lab, view.sparse.beside_head, view.sparse.person_beside_head))
+    return background.shade(lab[..., 0], background.backdrop_seen(view.lightness, lab, beside, hidden, step=4), sigma=2.0)
 
 
 def _blur_values(view: MeasureView) -> dict[str, float | None]:
@@ -375,8 +380,9 @@ def build_view(
     sparse_lab = cv2.cvtColor(np.multiply(sparse_rgb, 1 / 255.0, dtype=np.float32), cv2.COLOR_RGB2Lab)
 
     points = face.landmarks[:, :2] * k - (x0, y0)
+    oval = np.round(points[FACE_OVAL]).astype(np.int32)
     face_mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(face_mask, [np.round(points[FACE_OVAL]).astype(np.int32)], 1)
+    cv2.fillPoly(face_mask, [oval], 1)
     face_region = face_mask.view(bool)  # 0 or 1
     face_region &= valid
     margin = max(int(round(person_margin * height)) | 1, 1)  # odd kernel
@@ -394,37 +400,33 @@ def build_view(
         left_eye,
         _forehead(face_region, points),
         _head_top(points, crown_y, person),
-        *_lens_rings(points, right_eye, left_eye, shape),
-        *_openings(points, shape),
+        *_eye_openings(points, right_eye, left_eye, shape),
         _brows(points, valid),
     )
-    large = (
-        valid,
-        face_region,
-        person,
-        back,
-        _above(back, points[CHIN, 1]),
-        _hidden_beside_head(person, face_region, points, crown_y, margin),
-    )
-    regions = Regions(shape, dict(zip(_LARGE, large, strict=True)), dict(zip(_SMALL, small, strict=True)),
-                      _large_boxes(shape, points))
-    sparse = Regions(sparse_rgb.shape[:2], {name: np.ascontiguousarray(m[::2, ::2]) for name, m in zip(_LARGE, large)},
-                     {name: part.halved() for name, part in zip(_SMALL, small, strict=True)})
+    large = (valid, face_region, person, back)
+    sparse_large = [_every_other_mask(mask) for mask in large]
+    # the regions above the chin: the rows above it (`_Part`s as wide as the view)
+    chin_row = min(max(int(np.ceil(points[CHIN, 1])), 0), height)
+    beside_head = _Part(0, 0, back[:chin_row])
+    hidden = _hidden_beside_head(person, face_region, points, crown_y, margin, chin_row)
+    above_chin = (beside_head, hidden)
+    sparse_above_chin = (_Part(0, 0, sparse_large[3][: (chin_row + 1) // 2]), _Part(0, 0, _every_other_mask(hidden.mask)))
+    regions = Regions(shape, dict(zip(_LARGE, large, strict=True)),
+                      dict(zip(_SMALL + _ABOVE_CHIN, small + above_chin, strict=True)), {"face": _face_box(shape, oval)})
+    sparse = Regions(sparse_rgb.shape[:2], dict(zip(_LARGE, sparse_large, strict=True)),
+                     {**{name: part.halved() for name, part in zip(_SMALL, small, strict=True)},
+                      **dict(zip(_ABOVE_CHIN, sparse_above_chin, strict=True))})
     rows = np.arange(height)
     head_rows = (rows >= crown_y) & (rows <= face.chin_y * k - y0)
     return MeasureView(view_rgb, lightness, regions, sparse_rgb, sparse_lab, sparse, head_rows)
 
 
-def _large_boxes(shape: tuple[int, int], points: np.ndarray) -> dict[str, tuple[int, int, int, int]]:
-    """The boxes of the whole-view regions that lie in part of the view: the face oval's (a
-    pixel around its corners: what `fillPoly` filled), the rows above the chin for the regions
-    beside the head."""
+def _face_box(shape: tuple[int, int], oval: np.ndarray) -> tuple[int, int, int, int]:
+    """The box of the face region: the face oval's corners' (`oval`, rounded) and a pixel around
+    them (what `fillPoly` filled), in the view."""
     height, width = shape
-    oval = np.round(points[FACE_OVAL]).astype(np.int64)
-    face = (int(oval[:, 1].min()) - 1, int(oval[:, 1].max()) + 2, int(oval[:, 0].min()) - 1, int(oval[:, 0].max()) + 2)
-    face = (max(face[0], 0), min(max(face[1], 0), height), max(face[2], 0), min(max(face[3], 0), width))
-    above_chin = (0, min(max(int(np.ceil(points[CHIN, 1])), 0), height), 0, width)
-    return {"face": face, "beside_head": above_chin, "person_beside_head": above_chin}
+    x, y, w, h = cv2.boundingRect(oval)
+    return max(y - 1, 0), min(max(y + h + 1, 0), height), max(x - 1, 0), min(max(x + w + 1, 0), width)
 
 
 def _every_other(image: np.ndarray) -> np.ndarray:
@@ -437,11 +439,25 @@ def _every_other(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_NEAREST)
 
 
-# build_view's two lists of regions, in their order: the large ones whole-view masks, the small
-# ones `_Part`s
-_LARGE = ("valid", "face", "person", "background", "beside_head", "person_beside_head")
+def _every_other_mask(mask: np.ndarray) -> np.ndarray:
+    """mask[::2, ::2] (bool, or 0/1 bytes) as a bool array: each even column is the low byte of
+    a little-endian 16-bit pair, and one cast of the even rows' pairs keeps it, a third of
+    numpy's strided copy."""
+    rows = mask.view(np.uint8)[::2]
+    width = mask.shape[1]
+    out = np.empty((rows.shape[0], (width + 1) // 2), np.uint8)
+    out[:, : width // 2] = rows[:, : width - width % 2].view("<u2")  # the assignment casts: the low byte
+    if width % 2:
+        out[:, -1] = rows[:, -1]
+    return out.view(bool)
+
+
+# build_view's lists of regions, in their order: the large ones whole-view masks, the small
+# ones and those above the chin `_Part`s
+_LARGE = ("valid", "face", "person", "background")
 _SMALL = ("left_cheek", "right_cheek", "between_eyes", "lower_face", "right_eye", "left_eye", "forehead", "head_top",
           "right_lens", "left_lens", "right_opening", "left_opening", "brows")
+_ABOVE_CHIN = ("beside_head", "person_beside_head")
 
 
 class _Part:
@@ -452,6 +468,11 @@ class _Part:
 
     def __init__(self, top: int, left: int, mask: np.ndarray) -> None:
         self.top, self.left, self.mask = top, left, mask
+
+    def bounds(self) -> tuple[int, int, int, int]:
+        """The box in the view: (top, bottom, left, right)."""
+        h, w = self.mask.shape
+        return self.top, self.top + h, self.left, self.left + w
 
     def full(self, shape: tuple[int, int]) -> np.ndarray:
         """The region over the whole view."""
@@ -589,95 +610,93 @@ def _head_top(points: np.ndarray, crown_y: float, person: np.ndarray) -> _Part:
 
 
 def _hidden_beside_head(
-    person: np.ndarray, face: np.ndarray, points: np.ndarray, crown_y: float, margin: int
-) -> np.ndarray:
+    person: np.ndarray, face: np.ndarray, points: np.ndarray, crown_y: float, margin: int, chin_row: int
+) -> _Part:
     """The person above the chin outside the head, `margin` inside the mask's edge (where the
     outline blends hair into the backdrop): where a dark shadow taken for hair would lie.
 
     The head with the hair on it is an ellipse from 15 % of the head height above the crown to
     the chin, 1.2 face widths wide: a dark hat or sleek hair there is the student's, and a
     shadow cast beside or above the head reaches beyond it. Built on the rows above the chin
-    only (the erosion sees the rows its kernel reaches below them)."""
+    (`chin_row`) only, as their part (the erosion sees the rows its kernel reaches below them)."""
     xs = points[FACE_OVAL, 0]
     chin_y = float(points[CHIN, 1])
     top = crown_y - 0.15 * (chin_y - crown_y)
     centre = (int(round((xs.min() + xs.max()) / 2)), int(round((top + chin_y) / 2)))
     axes = (max(int(round(0.6 * float(np.ptp(xs)))), 1), max(int(round((chin_y - top) / 2)), 1))
-    out = np.zeros(person.shape, bool)
-    end = min(max(int(np.ceil(chin_y)), 0), person.shape[0])  # `_above` the chin
-    if end == 0:
-        return out
-    head = np.zeros((end, person.shape[1]), np.uint8)
+    if chin_row == 0:
+        return _Part(0, 0, np.zeros((0, person.shape[1]), bool))
+    head = face[:chin_row].view(np.uint8).copy()  # 0/1 masks: inner and not head or face
     cv2.ellipse(head, centre, axes, 0, 0, 360, 1, -1)
-    seen = min(end + margin // 2 + 1, person.shape[0])
-    inner = cv2.erode(np.ascontiguousarray(person[:seen]).view(np.uint8), np.ones((margin, margin), np.uint8))
-    cv2.bitwise_or(head, face[:end].view(np.uint8), dst=head)  # 0/1 masks: inner and not head or face
-    out[:end] = cv2.subtract(inner[:end], head).view(bool)
-    return out
+    seen = min(chin_row + margin // 2 + 1, person.shape[0])
+    inner = cv2.erode(person[:seen].view(np.uint8), np.ones((margin, margin), np.uint8))
+    return _Part(0, 0, cv2.subtract(inner[:chin_row], head, dst=head).view(bool))
 
 
-def _lens_rings(points: np.ndarray, right_eye: _Part, left_eye: _Part, shape: tuple[int, int]
-                ) -> tuple[_Part, _Part]:
-    """Each eye's surroundings minus the eye opening (grown by 2 px): skin that is never
-    brighter than the face's brightest skin unless a lens reflects light over it."""
-    rings = []
+def _eye_openings(points: np.ndarray, right_eye: _Part, left_eye: _Part, shape: tuple[int, int]
+                  ) -> tuple[_Part, _Part, _Part, _Part]:
+    """Each eye's lens ring (right, left), then its opening (right, left), from one drawing of
+    the mesh's eye contour.
+
+    The opening: inside the contour, eroded by a pixel (off the lid line). The ring: the eye's
+    surroundings minus the opening grown by 2 px: skin that is never brighter than the face's
+    brightest skin unless a lens reflects light over it."""
+    rings, openings = [], []
     for eye, contour in ((right_eye, RIGHT_EYE_CONTOUR), (left_eye, LEFT_EYE_CONTOUR)):
-        h, w = eye.mask.shape
+        corners = np.round(points[contour]).astype(np.int32)
+        x, y, w, h = cv2.boundingRect(corners)
+        # drawn in the contour's box and the 2 px that the erosion and the dilation see around
+        # it, in the view: nothing outside the contour's box is filled
+        drawn = _drawn(corners, _clipped(shape, x - 2, y - 2, x + w + 2, y + h + 2))
+        opening = _box(shape, x - 1, y - 1, x + w + 1, y + h + 1)
+        if opening.mask.size:  # inside the drawing
+            eroded = _Part(drawn.top, drawn.left, cv2.erode(drawn.mask, _SQUARE_3))
+            opening = _Part(opening.top, opening.left, eroded.in_box(*opening.bounds()))
+        openings.append(opening)
         if eye.mask.size == 0:
             rings.append(eye)
             continue
-        # the opening drawn in the eye's box and the 2 px the dilation reaches beyond it
-        near = _box(shape, eye.left - 2, eye.top - 2, eye.left + w + 2, eye.top + h + 2)
-        opening = np.zeros(near.mask.shape, np.uint8)
-        cv2.fillPoly(opening, [np.round(points[contour]).astype(np.int32) - (near.left, near.top)], 1)
-        grown = cv2.dilate(opening, np.ones((5, 5), np.uint8))
-        top, left = eye.top - near.top, eye.left - near.left
-        rings.append(_Part(eye.top, eye.left, eye.mask & (grown[top : top + h, left : left + w] == 0)))
-    return rings[0], rings[1]
+        grown = _Part(drawn.top, drawn.left, cv2.dilate(drawn.mask, _SQUARE_5) if drawn.mask.size else drawn.mask)
+        rings.append(_Part(eye.top, eye.left, eye.mask & ~grown.in_box(*eye.bounds())))
+    return rings[0], rings[1], openings[0], openings[1]
 
 
-def _openings(points: np.ndarray, shape: tuple[int, int]) -> tuple[_Part, _Part]:
-    """Each eye opening inside the mesh's eye contour, eroded by a pixel (off the lid line)."""
-    out = []
-    for contour in (RIGHT_EYE_CONTOUR, LEFT_EYE_CONTOUR):
-        corners = np.round(points[contour]).astype(np.int32)
-        # the contour's box and a pixel around it, in the view: nothing outside it is filled
-        box = _box(shape, corners[:, 0].min() - 1, corners[:, 1].min() - 1,
-                   corners[:, 0].max() + 2, corners[:, 1].max() + 2)
-        if box.mask.size == 0:
-            out.append(box)
-            continue
-        opening = np.zeros(box.mask.shape, np.uint8)
-        cv2.fillPoly(opening, [corners - (box.left, box.top)], 1)
-        out.append(_Part(box.top, box.left, cv2.erode(opening, np.ones((3, 3), np.uint8)) > 0))
-    return out[0], out[1]
+def _drawn(corners: np.ndarray, box: tuple[int, int, int, int]) -> _Part:
+    """The polygon of `corners` (view pixels) filled in `box` (`_clipped`), as 0/1 bytes."""
+    top, bottom, left, right = box
+    out = np.zeros((bottom - top, right - left), np.uint8)
+    if out.size:
+        cv2.fillPoly(out, [corners - (left, top)], 1)
+    return _Part(top, left, out)
+
+
+_SQUARE_3 = np.ones((3, 3), np.uint8)
+_SQUARE_5 = np.ones((5, 5), np.uint8)
 
 
 def _brows(points: np.ndarray, valid: np.ndarray) -> _Part:
     """Both eyebrows: the convex hull of each one's mesh outline, inside the frame."""
     hulls = [np.round(cv2.convexHull(points[c].astype(np.float32))).astype(np.int32) for c in (RIGHT_BROW, LEFT_BROW)]
-    corners = np.concatenate(hulls).reshape(-1, 2)
-    box = _box(valid.shape, corners[:, 0].min(), corners[:, 1].min(), corners[:, 0].max() + 1, corners[:, 1].max() + 1)
+    x, y, w, h = cv2.boundingRect(np.concatenate(hulls))
+    box = _box(valid.shape, x, y, x + w, y + h)
     if box.mask.size == 0:
         return box
     out = np.zeros(box.mask.shape, np.uint8)
     for hull in hulls:  # one at a time, as the hulls may overlap
         cv2.fillPoly(out, [hull - (box.left, box.top)], 1)
-    return _Part(box.top, box.left, out > 0).within(valid)
-
-
-def _above(region: np.ndarray, row: float) -> np.ndarray:
-    """The part of a region above a row."""
-    out = region.copy()
-    out[max(int(np.ceil(row)), 0) :] = False
-    return out
+    return _Part(box.top, box.left, out.view(bool)).within(valid)
 
 
 def _box(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> _Part:
     """The box's pixels in the view (a box part way outside it is cut to it)."""
-    top, left = min(max(int(y0), 0), shape[0]), min(max(int(x0), 0), shape[1])
-    bottom, right = max(min(max(int(y1), 0), shape[0]), top), max(min(max(int(x1), 0), shape[1]), left)
+    top, bottom, left, right = _clipped(shape, x0, y0, x1, y1)
     return _Part(top, left, np.ones((bottom - top, right - left), bool))
+
+
+def _clipped(shape: tuple[int, int], x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+    """The box (top, bottom, left, right) of `_box`."""
+    top, left = min(max(int(y0), 0), shape[0]), min(max(int(x0), 0), shape[1])
+    return top, max(min(max(int(y1), 0), shape[0]), top), left, max(min(max(int(x1), 0), shape[1]), left)
 
 
 def _union(boxes) -> _Part:

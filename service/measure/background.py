@@ -51,8 +51,8 @@ def shade(lightness: np.ndarray, mask: np.ndarray, sigma: float = 4.0) -> float:
     of the backdrop by a factor, which this reads whatever the backdrop's lightness (1 - 0.7 =
     0.3 for a shadow that takes 30 % of the light). The percentiles are taken in L* and only
     the two of them turned into linear light (a monotone map: the same percentiles). Texture
-    has its own measure; this one sees only light. `lightness` may be every other pixel of the
-    view (`sigma` is in its pixels): a shading this smooth loses nothing there.
+    has its own measure; this one sees only light. `lightness` may be every fourth pixel of
+    the view (`sigma` is in its pixels): a shading this smooth loses nothing there.
     """
     mask = np.asarray(mask, bool)
     if min(lightness.shape[:2]) < 2 or not cv2.countNonZero(mask.view(np.uint8)):
@@ -80,8 +80,9 @@ def backdrop_seen(
     shading_floor: float = 1.0,
     hue_tolerance: float = 0.06,
     darkest: float = 5.0,
-    blob_px: int = 5,
+    blob_px: int = 3,
     blob_share: float = 0.05,
+    step: int = 4,
 ) -> np.ndarray:
     """The backdrop beside and above the head for `shade`: the background there
     (`beside`), and the parts of `hidden` (the person mask there, outside the head and clear of
@@ -101,8 +102,9 @@ def backdrop_seen(
     `blob_share` of the background: a share that can move the 5th percentile `shade` reads.
     Hair has detail at both scales and its own colour; where it is smooth and neutral (dark
     locks, a blurred photo) the patches are small. `lightness` is every pixel's (the detail
-    needs them); `lab`, `beside` and `hidden` are on every other row and column, and so is the
-    result (`beside` itself when no patch is found).
+    needs them); `lab`, `beside` and `hidden` are on every `step`-th row and column, and so is
+    the result (`beside` itself when no patch is found), `blob_px` in their pixels (3 on every
+    fourth: 12 view pixels across).
     """
     least = blob_share * cv2.countNonZero(beside.view(np.uint8))
     # no patch of `hidden` can be large enough when all of it is not: the usual photo stops here
@@ -120,7 +122,7 @@ def backdrop_seen(
         if cv2.countNonZero(candidates.view(np.uint8)) >= least:  # else no patch can be large enough: the texture is not needed
             for sigma, window, floor in ((1.0, 7, detail_floor), (3.0, 9, shading_floor)):
                 residual = lightness - cv2.GaussianBlur(lightness, (0, 0), sigma)
-                power = cv2.blur(residual * residual, (window, window))[::2, ::2]  # squared, as the limit
+                power = cv2.blur(residual * residual, (window, window))[::step, ::step]  # squared, as the limit
                 typical = float(np.sqrt(max(median(power[beside]), 0.0)))
                 candidates &= power <= max(floor, detail_factor * typical) ** 2
             disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (blob_px, blob_px))

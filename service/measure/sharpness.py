@@ -56,7 +56,6 @@ import functools
 import cv2
 import numpy as np
 
-from .median import median
 from .names import CEILINGS
 
 # (pre-smoothing, re-blur) deviations in output pixels
@@ -170,8 +169,10 @@ def _ratio_blur(smooth: np.ndarray, gx: np.ndarray | None, gy: np.ndarray | None
         sy = (flat[at + width] - flat[at - width]) * 0.5
     else:
         sx, sy = gx.ravel()[at], gy.ravel()[at]
-    ratio_sq = np.maximum((sx * sx + sy * sy) / strengths, 1.0 + 1e-4)
-    total = float(median(reblur / np.sqrt(ratio_sq - 1.0)))  # blur including the pre-smoothing
+    # blur including the pre-smoothing: median(reblur / sqrt(max(r², 1 + 1e-4) - 1)) over the
+    # squared ratios r², by `_median_falling`
+    sigma, floor, one = np.float32(reblur), np.float32(1.0 + 1e-4), np.float32(1.0)
+    total = _median_falling((sx * sx + sy * sy) / strengths, lambda r_sq: sigma / np.sqrt(max(r_sq, floor) - one))
     return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
@@ -303,19 +304,27 @@ def _tile_medians(points: list[tuple[np.ndarray, np.ndarray]], sigma: float) -> 
 
 
 def _median_blur(ratio: np.ndarray, sigma: float) -> float:
-    """`median(sigma / sqrt(max(r, 1 + 1e-4)² - 1))` over the (finite) ratios r, to the bit: the blur
-    falls as the ratio grows, so its median is the blur of the ratio's middle one or the mean
-    of those of its middle pair, in float32 (the blur of one or two numbers, not of all)."""
-    half = ratio.size // 2
-    ratio = np.partition(ratio, half)
+    """`median(sigma / sqrt(max(r, 1 + 1e-4)² - 1))` over the (finite) ratios r, to the bit
+    (`_median_falling`)."""
+    sigma, one = np.float32(sigma), np.float32(1.0)
 
-    def blur(r: np.float32) -> np.float32:  # numpy's float32 scalars: the array's arithmetic
+    def blur(r: np.float32) -> np.float32:
         r = max(r, _RATIO_FLOOR)
-        return np.float32(sigma) / np.sqrt(r * r - np.float32(1.0))
+        return sigma / np.sqrt(r * r - one)
 
-    if ratio.size % 2:
-        return float(blur(ratio[half]))
-    return float((blur(ratio[half]) + blur(ratio[:half].max())) / np.float32(2))
+    return _median_falling(ratio, blur)
+
+
+def _median_falling(values: np.ndarray, blur) -> float:
+    """`median(blur(values))` of a float32 array of (finite) values, to the bit, for a `blur`
+    that never grows with its value (on numpy's float32 scalars: the array's arithmetic): the
+    median is the blur of the middle value, or the float32 mean of those of the middle pair
+    (one selection, and the blur of one or two numbers, not of all)."""
+    half = values.size // 2
+    values = np.partition(values, half)
+    if values.size % 2:
+        return float(blur(values[half]))
+    return float((blur(values[half]) + blur(values[:half].max())) / np.float32(2))
 
 
 class _Canvas:
