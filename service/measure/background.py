@@ -120,11 +120,16 @@ def backdrop_seen(
         candidates = np.zeros(hidden.shape, bool)
         candidates.ravel()[at[(near[:, 0] >= darkest) & (hue_off <= hue_tolerance**2)]] = True
         if cv2.countNonZero(candidates.view(np.uint8)) >= least:  # else no patch can be large enough: the texture is not needed
-            for sigma, window, floor in ((1.0, 7, detail_floor), (3.0, 9, shading_floor)):
-                residual = lightness - cv2.GaussianBlur(lightness, (0, 0), sigma)
-                power = cv2.blur(residual * residual, (window, window))[::step, ::step]  # squared, as the limit
-                typical = float(np.sqrt(max(median(power[beside]), 0.0)))
-                candidates &= power <= max(floor, detail_factor * typical) ** 2
+            # the texture only of the rows that `beside` and `candidates` hold (those above the
+            # chin) and the rows the filters reach below them: the same values, from fewer rows
+            rows = int(np.flatnonzero((beside | candidates).any(axis=1))[-1]) + 1
+            reach = max(_gaussian_reach(sigma) + window // 2 for sigma, window in _DETAIL_SCALES) + 1
+            part = lightness[: min((rows - 1) * step + 1 + reach, lightness.shape[0])]
+            for (sigma, window), floor in zip(_DETAIL_SCALES, (detail_floor, shading_floor)):
+                residual = part - cv2.GaussianBlur(part, (0, 0), sigma)
+                power = cv2.blur(residual * residual, (window, window))[: (rows - 1) * step + 1 : step, ::step]  # squared, as the limit
+                typical = float(np.sqrt(max(median(power[beside[:rows]]), 0.0)))
+                candidates[:rows] &= power <= max(floor, detail_factor * typical) ** 2
             disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (blob_px, blob_px))
             patches = cv2.morphologyEx(candidates.view(np.uint8), cv2.MORPH_OPEN, disc)
             _, labels, stats, _ = cv2.connectedComponentsWithStats(patches, connectivity=8)
@@ -133,6 +138,14 @@ def backdrop_seen(
             if large.any():
                 return beside | large[labels]
     return beside
+
+
+_DETAIL_SCALES = ((1.0, 7), (3.0, 9))  # backdrop_seen's (Gaussian blur, RMS window) of the fine detail and the shading
+
+
+def _gaussian_reach(sigma: float) -> int:
+    """Rows OpenCV's Gaussian kernel of a float image reaches on each side (its size: 8 sigma + 1, odd)."""
+    return (int(round(sigma * 8 + 1)) | 1) // 2
 
 
 def other_people(person: np.ndarray, student: np.ndarray) -> float:
