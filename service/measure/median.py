@@ -16,7 +16,7 @@ import numpy as np
 def median(values: np.ndarray) -> np.floating:
     """`np.median(values)` of a 1-D floating-point array."""
     n = values.size
-    if n == 0 or values.ndim != 1 or not np.issubdtype(values.dtype, np.floating):
+    if n == 0 or values.ndim != 1 or values.dtype.kind != "f":
         return np.median(values)
     if np.isnan(values).any():
         return values.dtype.type(np.nan)
@@ -37,7 +37,7 @@ def quantile(values: np.ndarray, q: float) -> np.floating:
     """`np.quantile(values, q)` (linear interpolation) of a 1-D floating-point array, by two
     selections as `median`, and numpy's own interpolation between them."""
     n = values.size
-    if n == 0 or values.ndim != 1 or not np.issubdtype(values.dtype, np.floating) or not 0 <= q <= 1:
+    if n == 0 or values.ndim != 1 or values.dtype.kind != "f" or not 0 <= q <= 1:
         return np.quantile(values, q)
     if np.isnan(values).any():
         return values.dtype.type(np.nan)
