@@ -509,12 +509,10 @@ def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: i
     """
     x0, y0 = int(round(box[0] * k)), int(round(box[1] * k))
     width, height = int(round((box[2] - box[0]) * k)), int(round((box[3] - box[1]) * k))
-    view = np.zeros((height, width, *image.shape[2:]), image.dtype)
-    valid = np.zeros((height, width), bool)
     ix0, iy0 = max(int(np.floor(box[0] * scale)), 0), max(int(np.floor(box[1] * scale)), 0)
     ix1, iy1 = min(int(np.ceil(box[2] * scale)), image.shape[1]), min(int(np.ceil(box[3] * scale)), image.shape[0])
     if ix1 <= ix0 or iy1 <= iy0:
-        return view, valid
+        return np.zeros((height, width, *image.shape[2:]), image.dtype), np.zeros((height, width), bool)
     # where that part lands in the view
     vx0, vy0 = int(round(ix0 / scale * k)) - x0, int(round(iy0 / scale * k)) - y0
     vx1, vy1 = int(round(ix1 / scale * k)) - x0, int(round(iy1 / scale * k)) - y0
@@ -522,7 +520,13 @@ def _scaled_cut(image: np.ndarray, scale: float, box, k: float, interpolation: i
     # clip to the view (rounding may overhang by a pixel)
     cx0, cy0 = max(vx0, 0), max(vy0, 0)
     cx1, cy1 = min(vx0 + part.shape[1], width), min(vy0 + part.shape[0], height)
-    view[cy0:cy1, cx0:cx1] = part[cy0 - vy0 : cy1 - vy0, cx0 - vx0 : cx1 - vx0]
+    inside = part[cy0 - vy0 : cy1 - vy0, cx0 - vx0 : cx1 - vx0]
+    if (cy0, cx0, cy1, cx1) == (0, 0, height, width):  # the usual crop, all inside the frame: no zeros to fill
+        own = inside.flags.c_contiguous and not np.may_share_memory(inside, image)  # never the caller's pixels
+        return (inside if own else inside.copy()), np.ones((height, width), bool)
+    view = np.zeros((height, width, *image.shape[2:]), image.dtype)
+    valid = np.zeros((height, width), bool)
+    view[cy0:cy1, cx0:cx1] = inside
     valid[cy0:cy1, cx0:cx1] = True
     return view, valid
 
