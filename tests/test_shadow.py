@@ -66,9 +66,9 @@ def _measure(rgb: np.ndarray, person: np.ndarray, face: np.ndarray, chin_row: in
     lightness = cv2.cvtColor(image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
     lab = cv2.cvtColor(np.ascontiguousarray(image[::4, ::4]).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     near = cv2.dilate(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    above = np.arange(HEIGHT)[:, None] < chin_row
+    above = np.arange(rgb.shape[0])[:, None] < chin_row
     beside = ~near & above
-    head = _ellipse((120, 140), (66, 82))  # the head zone: face and the hair on it
+    head = _ellipse((120, 140), (66, 82))[: rgb.shape[0], : rgb.shape[1]]  # the head zone: face and the hair on it
     hidden = person & ~face & ~head & above
     coarse_beside = np.ascontiguousarray(beside[::4, ::4])
     seen = background.backdrop_seen(lightness, lab, coarse_beside, np.ascontiguousarray(hidden[::4, ::4]), step=4)
@@ -213,3 +213,13 @@ def test_a_dark_hat_on_the_head_is_not_a_shadow(good_face, portrait):
     image[hat > 0] = 0.2 * backdrop  # the worst case: the backdrop's own colour ratios, as a shadow's
     status, value = _status(_u8(image))
     assert status == "pass", value
+
+
+@pytest.mark.parametrize("height, width", [(317, 239), (318, 237), (315, 240)])
+def test_a_swallowed_shadow_reads_on_views_of_any_size(height, width):
+    """The shading's texture is read from 2x2 means, every other of which must lie where every
+    fourth view pixel does, on odd sides too (a crop cut to the frame has any size)."""
+    rgb, person, face = _scene()
+    shaded, claimed = _swallowed_shadow(rgb, person, 0.25, 1, 60)
+    seen, blind = _measure(shaded[:height, :width], claimed[:height, :width], face[:height, :width])
+    assert seen > SHADOW_FROM and blind < 0.3, (seen, blind)

@@ -93,7 +93,7 @@ def backdrop_seen(
     darkening keeps as a* / (L* + 16) and b* / (L* + 16) (a factor on XYZ scales L* + 16, a*
     and b* alike by its cube root). So a pixel of `hidden` is taken for shaded backdrop when
     its fine detail (RMS of L* minus a 1-px blur, over 7x7) and its shading (minus a 3-px blur,
-    over 9x9: locks and waves, and the edge of blurred hair) are at most `detail_factor` times
+    over 9x9, read from 2x2 means: locks and waves, and the edge of blurred hair) are at most `detail_factor` times
     the background's median (at least `detail_floor`, `shading_floor` L* allowed: a smooth
     backdrop reads about 0.1-0.25), its colour ratios lie within `hue_tolerance` of the
     background's median, it is not near-black (L* >= `darkest`: hair crushed to black has
@@ -123,11 +123,12 @@ def backdrop_seen(
             # the texture only of the rows that `beside` and `candidates` hold (those above the
             # chin) and the rows the filters reach below them: the same values, from fewer rows
             rows = int(np.flatnonzero((beside | candidates).any(axis=1))[-1]) + 1
-            reach = max(_gaussian_reach(sigma) + window // 2 for sigma, window in _DETAIL_SCALES) + 1
-            part = lightness[: min((rows - 1) * step + 1 + reach, lightness.shape[0])]
-            for (sigma, window), floor in zip(_DETAIL_SCALES, (detail_floor, shading_floor)):
-                residual = part - cv2.GaussianBlur(part, (0, 0), sigma)
-                power = cv2.blur(residual * residual, (window, window))[: (rows - 1) * step + 1 : step, ::step]  # squared, as the limit
+            part = lightness[: min((rows - 1) * step + 1 + _DETAIL_REACH, lightness.shape[0])]
+            # the fine detail from every pixel; the shading, coarser, from their 2x2 means
+            for image, stride, (sigma, window), floor in ((part, step, _FINE_DETAIL, detail_floor),
+                                                          (_means(part), step // 2, _SHADING_DETAIL, shading_floor)):
+                residual = image - cv2.GaussianBlur(image, (0, 0), sigma)
+                power = cv2.blur(residual * residual, (window, window))[::stride, ::stride][:rows]  # squared, as the limit
                 typical = float(np.sqrt(max(median(power[beside[:rows]]), 0.0)))
                 candidates[:rows] &= power <= max(floor, detail_factor * typical) ** 2
             disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (blob_px, blob_px))
@@ -140,12 +141,23 @@ def backdrop_seen(
     return beside
 
 
-_DETAIL_SCALES = ((1.0, 7), (3.0, 9))  # backdrop_seen's (Gaussian blur, RMS window) of the fine detail and the shading
+# backdrop_seen's (Gaussian blur, RMS window) of the fine detail, in view pixels, and of the
+# shading, in pixels of the view's 2x2 means (a 3 px blur over 9x9 in view pixels); and the view
+# rows below the last one read that the filters must see for it to read as in the whole view:
+# the shading's Gaussian (13 taps of the means, OpenCV's 8 sigma + 1) and half its window, in
+# view rows, and a mean more
+_FINE_DETAIL = (1.0, 7)
+_SHADING_DETAIL = (1.5, 5)
+_DETAIL_REACH = 2 * (6 + 2 + 2)
 
 
-def _gaussian_reach(sigma: float) -> int:
-    """Rows OpenCV's Gaussian kernel of a float image reaches on each side (its size: 8 sigma + 1, odd)."""
-    return (int(round(sigma * 8 + 1)) | 1) // 2
+def _means(image: np.ndarray) -> np.ndarray:
+    """The 2x2 means of `image`, an odd last row or column repeated first: pixel i of them
+    covers pixels 2i and 2i + 1, so that every other one lies where every fourth pixel does."""
+    h, w = image.shape[:2]
+    if h % 2 or w % 2:
+        image = cv2.copyMakeBorder(image, 0, h % 2, 0, w % 2, cv2.BORDER_REPLICATE)
+    return halve(image)
 
 
 def other_people(person: np.ndarray, student: np.ndarray) -> float:
