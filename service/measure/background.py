@@ -90,16 +90,17 @@ def backdrop_seen(
     took it for hair.
 
     A shadow is the backdrop darkened: as smooth as the backdrop, and of its colour, which a
-    darkening keeps as a* / (L* + 16) and b* / (L* + 16) (a factor on XYZ scales L* + 16, a*
-    and b* alike by its cube root). So a pixel of `hidden` is taken for shaded backdrop when
-    its fine detail (RMS of L* minus a 1-px blur, over 7x7) and its shading (minus a 3-px blur,
-    over 9x9, read from 2x2 means: locks and waves, and the edge of blurred hair) are at most `detail_factor` times
-    the background's median (at least `detail_floor`, `shading_floor` L* allowed: a smooth
-    backdrop reads about 0.1-0.25), its colour ratios lie within `hue_tolerance` of the
-    background's median, it is not near-black (L* >= `darkest`: hair crushed to black has
-    neither texture nor colour left, while a shadow on a lit backdrop keeps some light) and it
-    lies in a patch that survives an opening by a `blob_px` disc and holds at least
-    `blob_share` of the background: a share that can move the 5th percentile `shade` reads.
+    darkening keeps as a* / (L* + 16) and b* / (L* + 16) (a factor on XYZ scales L* + 16, a* and
+    b* alike by its cube root). So a pixel of `hidden` is taken for shaded backdrop when its
+    fine detail (RMS of L* minus a 1-px blur, over 7x7) and its shading (minus a 3-px blur, over
+    9x9, read from 2x2 means: locks and waves, and the edge of blurred hair) are at most
+    `detail_factor` times the background's median (at least `detail_floor`, `shading_floor` L*
+    allowed: a smooth backdrop reads about 0.1-0.25), its colour ratios lie within
+    `hue_tolerance` of the background's median, it is not near-black (L* >= `darkest`: hair
+    crushed to black has neither texture nor colour left, while a shadow on a lit backdrop keeps
+    some light) and it lies in a patch that survives an opening by a `blob_px` disc and holds at
+    least `blob_share` of the background: a share that can move the 5th percentile `shade`
+    reads.
     Hair has detail at both scales and its own colour; where it is smooth and neutral (dark
     locks, a blurred photo) the patches are small. `lightness` is every pixel's (the detail
     needs them); `lab`, `beside` and `hidden` are on every `step`-th row and column, and so is
