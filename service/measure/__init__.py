@@ -34,7 +34,6 @@ the only place that knows which region each one sees:
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
@@ -204,6 +203,7 @@ def measure_pixels(
     view = view_for(decoded, person_mask, face, crop, profile)
     full, sparse, lab, rgb = view.regions, view.sparse, view.sparse_lab, view.sparse_rgb
     lightness, sparse_lightness = view.lightness, lab[..., 0]
+    skin_lab, skin_region = _skin_pixels(view)
     values: dict[str, float | None] = {
         # a statistic of the whole crop: every fourth row and column is plenty
         "colour_variation": colour.colour_variation(lab[::2, ::2][sparse.valid[::2, ::2]]),
@@ -249,7 +249,7 @@ def measure_pixels(
             view, ("between_eyes", "forehead"),
             lambda: occlusion.region_shift(*view.cut(lab, "between_eyes", "forehead", sparse=True)),
         ),
-        **_skin_values(view),
+        **_skin_values(view, skin_lab, skin_region),
         **_sclera_values(*view.cut(view.rgb, "right_opening", "left_opening")),
         "background_texture": _on(view, "background", lambda: background.texture(lightness, full.background)),
         "background_lightness": _on(view, "background", lambda: background.lightness(lab, sparse.background)),
@@ -261,7 +261,7 @@ def measure_pixels(
             view.rgb,
             lab,
             full.face,
-            _median_colour(*view.cut(lab, "left_cheek", "right_cheek", "between_eyes", sparse=True)),
+            _median_colour(skin_lab, skin_region),
             _median_colour(lab, sparse.background),
             view.head_rows,
         ),
@@ -301,11 +301,16 @@ def _blur_values(view: MeasureView) -> dict[str, float | None]:
     return {"blur_px": blur, "detail_px": detail}
 
 
-def _skin_values(view: MeasureView) -> dict[str, float | None]:
-    """Colour and fine texture of the skin (cheeks and between the eyes), and the colour of
-    what covers the top of the head."""
+def _skin_pixels(view: MeasureView) -> tuple[np.ndarray, np.ndarray]:
+    """The skin (cheeks and between the eyes) on every other pixel: the CIELAB cut to its box,
+    and the region in it. Its colour is a measure and the reference for skin beside the head."""
     lab, *parts = view.cut(view.sparse_lab, "left_cheek", "right_cheek", "between_eyes", sparse=True)
-    skin_sparse = parts[0] | parts[1] | parts[2]
+    return lab, parts[0] | parts[1] | parts[2]
+
+
+def _skin_values(view: MeasureView, lab: np.ndarray, skin_sparse: np.ndarray) -> dict[str, float | None]:
+    """Colour (from `_skin_pixels`) and fine texture of the skin (cheeks and between the eyes),
+    and the colour of what covers the top of the head."""
     lightness, left, right = view.cut(view.lightness, "left_cheek", "right_cheek", pad=skin.TEXTURE_REACH)
     cheeks = left | right
     values: dict[str, float | None] = {"skin_a": None, "skin_b": None, "skin_hue": None, "skin_texture": None}
@@ -326,10 +331,9 @@ def _sclera_values(rgb: np.ndarray, right: np.ndarray, left: np.ndarray) -> dict
     return {"sclera_a": None, "sclera_b": None} if colour is None else {"sclera_a": colour[0], "sclera_b": colour[1]}
 
 
-def _median_colour(sparse_lab: np.ndarray, *sparse_regions: np.ndarray) -> np.ndarray | None:
-    """Median CIELAB of regions together, from the view's exact CIELAB of every other pixel."""
-    region = functools.reduce(np.logical_or, sparse_regions)
-    return np.median(sparse_lab[region], axis=0) if region.any() else None
+def _median_colour(sparse_lab: np.ndarray, sparse_region: np.ndarray) -> np.ndarray | None:
+    """Median CIELAB of a region, from the view's exact CIELAB of every other pixel."""
+    return np.median(sparse_lab[sparse_region], axis=0) if sparse_region.any() else None
 
 
 def _median_of(view: MeasureView, sparse_image: np.ndarray, name: str) -> float:

@@ -131,9 +131,9 @@ def blur_and_detail(lightness: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     image, inside = cut
     # the mid and the fine directional readings share their pre-smoothing, the coarse ones theirs
     smooth_mid = _gaussian(image, _MID[0])
-    mid = _ratio_blur(smooth_mid, None, None, inside, *_MID)
+    mid = _ratio_blur(smooth_mid, inside, *_MID)
     smooth = _gaussian(image, _COARSE[0])
-    coarse = _ratio_blur(smooth, None, None, inside, *_COARSE) - _COARSE_ERROR
+    coarse = _ratio_blur(smooth, inside, *_COARSE) - _COARSE_ERROR
     scales = [(smooth_mid, inside, *_DIRECTIONAL, _DIRECTIONAL_STEP),
               (smooth, inside, *_COARSE_DIRECTIONAL, _COARSE_DIRECTIONAL_STEP)]
     fine_widest, coarse_widest = (max(readings) for readings in _directional(scales))
@@ -148,12 +148,11 @@ def gradient_ratio_blur(image: np.ndarray, inside: np.ndarray, pre: float, reblu
     """Median Gaussian blur (pixels) at the strongest edges inside `inside`, by the gradient
     ratio between `image` smoothed by `pre` and smoothed again by `reblur`."""
     smooth = _gaussian(image, pre)
-    return _ratio_blur(smooth, None, None, inside, pre, reblur)
+    return _ratio_blur(smooth, inside, pre, reblur)
 
 
-def _ratio_blur(smooth: np.ndarray, gx: np.ndarray | None, gy: np.ndarray | None, inside: np.ndarray,
-                pre: float, reblur: float) -> float:
-    """`gradient_ratio_blur` of an image already smoothed by `pre` (its gradients, when known)."""
+def _ratio_blur(smooth: np.ndarray, inside: np.ndarray, pre: float, reblur: float) -> float:
+    """`gradient_ratio_blur` of an image already smoothed by `pre`."""
     again = _gaussian(smooth, reblur)
     g_again = _gradient_energy(again)
     # edge points: local maxima of the smoother gradient (grain makes few of those), off the border
@@ -163,16 +162,13 @@ def _ratio_blur(smooth: np.ndarray, gx: np.ndarray | None, gy: np.ndarray | None
     if chosen is None:
         return 0.0
     at, strengths = chosen
-    if gx is None or gy is None:  # the sharper gradient, only where it is read
-        width, flat = smooth.shape[1], smooth.ravel()
-        sx = (flat[at + 1] - flat[at - 1]) * 0.5
-        sy = (flat[at + width] - flat[at - width]) * 0.5
-    else:
-        sx, sy = gx.ravel()[at], gy.ravel()[at]
+    width, flat = smooth.shape[1], smooth.ravel()  # the sharper gradient, only where it is read
+    sx = (flat[at + 1] - flat[at - 1]) * 0.5
+    sy = (flat[at + width] - flat[at - width]) * 0.5
     # blur including the pre-smoothing: median(reblur / sqrt(max(r², 1 + 1e-4) - 1)) over the
     # squared ratios r², by `_median_falling`
-    sigma, floor, one = np.float32(reblur), np.float32(1.0 + 1e-4), np.float32(1.0)
-    total = _median_falling((sx * sx + sy * sy) / strengths, lambda r_sq: sigma / np.sqrt(max(r_sq, floor) - one))
+    sigma, one = np.float32(reblur), np.float32(1.0)
+    total = _median_falling((sx * sx + sy * sy) / strengths, lambda r_sq: sigma / np.sqrt(max(r_sq, _RATIO_FLOOR) - one))
     return float(np.sqrt(max(total * total - pre * pre, 0.0)))
 
 
