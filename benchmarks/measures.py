@@ -1,6 +1,6 @@
 """What each pixel measure costs: milliseconds per check, function by function, on one core.
 
-    python benchmarks/measures.py [--repeat 30] [--out benchmarks/out/measures.json]
+    python benchmarks/measures.py [--repeat 30] [--corpus-repeat 3] [--out benchmarks/out/measures.json]
 
 The check of a ~2 MP portrait (made from ../shared/photos/dev_good_003.jpg as benchmarks/speed.py
 makes it, or the astronaut) runs `repeat` times with every public function of the measure
@@ -11,11 +11,21 @@ caller too (inclusive times); the total adds only the outermost calls, so it is 
 stage without double counting. The rows added by issue 11 (the ICAO checks and the reworked
 sharpness; its directional readings are the private `_directional`, inside `blur_and_detail`)
 are marked, with their subtotal: the budget for them together is a few ms.
+
+Two figures put that subtotal in context, both from the same run (these machines' speed moves
+by a third within minutes, so only ratios compare across runs):
+- the bare model calls a check makes (`speed.inference_floor`), the part no measure work can
+  remove: the subtotal as a share of it;
+- the DEV photos themselves (../shared/photos, every file of its manifest, `--corpus-repeat`
+  checks each): some measures cost more on some photos (the hidden backdrop's texture test
+  runs on about a third of them, not on the benchmark's), so the subtotal's median, 90th
+  percentile and largest over the photos, and the functions that cost most on the slowest.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import inspect
 import json
@@ -29,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from speed import make_input, pin_to_cores, source_face  # noqa: E402
+from speed import SHARED, inference_floor, make_input, pin_to_cores, source_face  # noqa: E402
 
 import service.measure as measure_stage  # noqa: E402
 from service import analyse  # noqa: E402
@@ -120,9 +130,42 @@ def instrument(timers: Timers) -> list[str]:
     return names + ["regions (view_for)"]
 
 
+def corpus_costs(timers: Timers, repeat: int) -> list[dict]:
+    """Per DEV photo whose face is measured (every file of the shared manifest, as the engine
+    gets it): the median over `repeat` checks of issue 11's subtotal and of each of its
+    functions."""
+    manifest = SHARED / "manifest.csv"
+    if repeat < 1 or not manifest.is_file():
+        return []
+    with manifest.open(newline="", encoding="utf-8") as handle:
+        files = [row["file"] for row in csv.DictReader(handle)]
+    out = []
+    for file in files:
+        data = (SHARED / file).read_bytes()
+        analyse(data)  # this photo's first check warms nothing it would not warm again
+        timers.reset()
+        for _ in range(repeat):
+            analyse(data)
+            timers.end_run()
+        per_function = {name: statistics.median(run.get(name, 0.0) for run in timers.runs) for name in ISSUE_11}
+        if not any(per_function.values()):
+            continue  # no face measured: nothing of issue 11's ran
+        out.append({"file": file, "issue_11_ms": statistics.median(sum(run.get(name, 0.0) for name in ISSUE_11)
+                                                                   for run in timers.runs),
+                    "functions_ms": {name: ms for name, ms in per_function.items() if ms > 0}})
+    return out
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--corpus-repeat", type=int, default=3,
+                        help="checks of each DEV photo for the per-photo table (0: skip it)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "measures.json")
     args = parser.parse_args()
     pin_to_cores(1)
@@ -155,8 +198,34 @@ def main() -> int:
               f"{'*' if r['issue_11'] else ''}")
     print(f"\nmeasure stage (outermost calls): {total:.1f} ms; issue 11's measures together: {new:.1f} ms "
           f"({new / total:.0%} of it)")
+
+    inference = inference_floor(args.repeat)
+    print(f"bare model calls of a check (same run): {inference['total']:.2f} ms; issue 11's measures are "
+          f"{new / inference['total']:.2f}x that")
+
+    photos = corpus_costs(timers, args.corpus_repeat)
+    corpus = None
+    if photos:
+        costs = [p["issue_11_ms"] for p in photos]
+        slowest = sorted(photos, key=lambda p: -p["issue_11_ms"])[: max(len(photos) // 10, 1)]
+        leaders = defaultdict(list)
+        for p in slowest:
+            for name, ms in p["functions_ms"].items():
+                leaders[name].append(ms)
+        top = sorted(((statistics.mean(v), k) for k, v in leaders.items()), reverse=True)[:4]
+        corpus = {"photos": len(photos), "repeat": args.corpus_repeat, "issue_11_ms_median": statistics.median(costs),
+                  "issue_11_ms_p90": quantile(costs, 0.9), "issue_11_ms_max": max(costs),
+                  "slowest_tenth_leaders_ms": {k: m for m, k in top}, "per_photo": photos}
+        print(f"\nissue 11's measures on the {len(photos)} DEV photos with a measured face (median of {args.corpus_repeat} checks each): "
+              f"median {corpus['issue_11_ms_median']:.1f} ms, 90th percentile {corpus['issue_11_ms_p90']:.1f}, "
+              f"largest {corpus['issue_11_ms_max']:.1f}")
+        print("on the slowest tenth, the costliest: " + ", ".join(f"{k} {m:.2f} ms" for m, k in top))
+    else:
+        print("\n(no DEV photos: the per-photo table is skipped)")
+
     result = {"repeat": args.repeat, "input": "2MP", "cores": 1, "rows": rows, "stage_ms_median": total,
-              "issue_11_ms": new, "issue_11_share": new / total}
+              "issue_11_ms": new, "issue_11_share": new / total, "inference_ms": inference,
+              "issue_11_over_inference": new / inference["total"], "corpus": corpus}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
     print(f"wrote {args.out}")

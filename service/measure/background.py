@@ -268,17 +268,25 @@ def _largest_skin_blob(
 ) -> int:
     """Pixels of the largest opened blob of smooth skin (see skin_beside_head) in one strip that
     comes within `reach` pixels of its outer side (`outer` 0: the left, 1: the right)."""
-    lab = cv2.cvtColor(rgb.astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
+    scaled = rgb.astype(np.float32)
+    scaled *= np.float32(1 / 255.0)  # as `rgb * (1 / 255.0)` in float32, without a second array
+    lab = cv2.cvtColor(scaled, cv2.COLOR_RGB2Lab)
     lightness = lab[..., 0]
     candidate = _skin_coloured(lab, own, wall)
-    if int(candidate.sum()) < blob * blob:  # no patch could survive the opening
+    if cv2.countNonZero(candidate.view(np.uint8)) < blob * blob:  # no patch could survive the opening
         return 0
+    # the rest only in the candidates' box and `blob` around it (within the strip): the opening
+    # sees zeros there as in the whole strip, and the SD's window real pixels
+    x, y, w, h = cv2.boundingRect(candidate.view(np.uint8))
+    x0, y0 = max(x - blob, 0), max(y - blob, 0)
+    box = np.s_[y0 : min(y + h + blob, rgb.shape[0]), x0 : min(x + w + blob, rgb.shape[1])]
+    lightness, candidate = lightness[box], candidate[box]
     mean = cv2.blur(lightness, (window, window))
     sd = np.sqrt(np.maximum(cv2.blur(lightness * lightness, (window, window)) - mean * mean, 0.0))
     candidate &= sd < smooth_sd
-    opened = cv2.morphologyEx(candidate.astype(np.uint8), cv2.MORPH_OPEN, np.ones((blob, blob), np.uint8))
+    opened = cv2.morphologyEx(candidate.view(np.uint8), cv2.MORPH_OPEN, np.ones((blob, blob), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-    left, width = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH]
+    left, width = stats[1:, cv2.CC_STAT_LEFT] + x0, stats[1:, cv2.CC_STAT_WIDTH]
     at_edge = (left <= reach) if outer == 0 else (left + width >= rgb.shape[1] - reach)
     areas = stats[1:, cv2.CC_STAT_AREA][at_edge]
     return int(areas.max()) if areas.size else 0
@@ -301,18 +309,24 @@ def _holds_skin_block(lab: np.ndarray, own: np.ndarray, wall: np.ndarray, core: 
 
 def _skin_coloured(lab: np.ndarray, own: np.ndarray, wall: np.ndarray) -> np.ndarray:
     """The pixels of skin colour for `skin_beside_head` (see there): near the student's skin,
-    off the backdrop and of a skin hue against it."""
-    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
-    da, db = a - own[1], b - own[2]
-    rel_a, rel_b = a - wall[1], b - wall[2]
+    off the backdrop and of a skin hue against it. The other tests run only on the pixels
+    near the student's skin colour, few beside a head: the same test per pixel, a part of the
+    arithmetic."""
+    flat = lab.reshape(-1, 3)
+    da, db = flat[:, 1] - own[1], flat[:, 2] - own[2]
+    at = np.flatnonzero(da * da + db * db < 25.0**2)
+    near = flat[at]
+    lightness, rel_a, rel_b = near[:, 0], near[:, 1] - wall[1], near[:, 2] - wall[2]
     # the hue sector -10..110 degrees (under 180) as two half-planes: no angle per pixel
     low, high = np.radians(-10.0), np.radians(110.0)
-    return (
+    keep = (
         (lightness > own[0] - 38.0)
         & (lightness < own[0] + 35.0)
-        & (da * da + db * db < 25.0**2)
         & ((lightness - wall[0]) ** 2 + rel_a * rel_a + rel_b * rel_b > 15.0**2)
         & (rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2)
         & (rel_b * np.cos(low) - rel_a * np.sin(low) > 0)
         & (rel_a * np.sin(high) - rel_b * np.cos(high) > 0)
     )
+    out = np.zeros(lab.shape[:2], bool)
+    out.ravel()[at[keep]] = True
+    return out
