@@ -315,7 +315,7 @@ def _skin_coloured(lab: np.ndarray, own: np.ndarray, wall: np.ndarray) -> np.nda
     flat = lab.reshape(-1, 3)
     da, db = flat[:, 1] - own[1], flat[:, 2] - own[2]
     at = np.flatnonzero(da * da + db * db < 25.0**2)
-    near = flat[at]
+    near = np.take(flat, at, axis=0)  # flat[at], at a sixth of the cost
     lightness, rel_a, rel_b = near[:, 0], near[:, 1] - wall[1], near[:, 2] - wall[2]
     # the hue sector -10..110 degrees (under 180) as two half-planes: no angle per pixel
     low, high = np.radians(-10.0), np.radians(110.0)
