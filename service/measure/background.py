@@ -309,21 +309,20 @@ def _holds_skin_block(lab: np.ndarray, own: np.ndarray, wall: np.ndarray, core: 
 
 def _skin_coloured(lab: np.ndarray, own: np.ndarray, wall: np.ndarray) -> np.ndarray:
     """The pixels of skin colour for `skin_beside_head` (see there): near the student's skin,
-    off the backdrop and of a skin hue against it. The other tests run only on the pixels
-    near the student's skin colour, few beside a head: the same test per pixel, a part of the
-    arithmetic."""
+    off the backdrop and of a skin hue against it. The two chroma tests run on every pixel,
+    the others only on those that pass both (beside a head, mostly a few: the backdrop fails
+    one, hair and clothes the other): the same test per pixel, a part of the arithmetic."""
     flat = lab.reshape(-1, 3)
     da, db = flat[:, 1] - own[1], flat[:, 2] - own[2]
-    at = np.flatnonzero(da * da + db * db < 25.0**2)
-    near = np.take(flat, at, axis=0)  # flat[at], at a sixth of the cost
-    lightness, rel_a, rel_b = near[:, 0], near[:, 1] - wall[1], near[:, 2] - wall[2]
+    rel_a, rel_b = flat[:, 1] - wall[1], flat[:, 2] - wall[2]
+    at = np.flatnonzero((da * da + db * db < 25.0**2) & (rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2))
+    lightness, rel_a, rel_b = np.take(flat[:, 0], at), np.take(rel_a, at), np.take(rel_b, at)
     # the hue sector -10..110 degrees (under 180) as two half-planes: no angle per pixel
     low, high = np.radians(-10.0), np.radians(110.0)
     keep = (
         (lightness > own[0] - 38.0)
         & (lightness < own[0] + 35.0)
         & ((lightness - wall[0]) ** 2 + rel_a * rel_a + rel_b * rel_b > 15.0**2)
-        & (rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2)
         & (rel_b * np.cos(low) - rel_a * np.sin(low) > 0)
         & (rel_a * np.sin(high) - rel_b * np.cos(high) > 0)
     )
