@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from service import analyse, load_profile, report_for
 from service.measure import _median_colour
-from service.measure.background import skin_beside_head
+from service.measure.background import _OFF_BACKDROP, _largest_skin_blob, _skin_coloured, skin_beside_head
 
 from .conftest import jpeg_bytes
 
@@ -225,3 +225,65 @@ def test_a_protruding_ear_however_blurred_is_not_a_neighbour(sigma):
     edge = lab.copy()
     cv2.ellipse(edge, (WIDTH - 10, 205), (40, 60), 0, 0, 360, SKIN_LAB, -1)
     assert _read(_rgb(edge)) > _limits().fail_max
+
+
+def _skin_coloured_everywhere(lab, own, wall):
+    """`_skin_coloured`'s definition, every test on every pixel (what it computes in parts)."""
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    da, db = a - own[1], b - own[2]
+    rel_a, rel_b = a - wall[1], b - wall[2]
+    low, high = np.radians(-10.0), np.radians(110.0)
+    return ((lightness > own[0] - 38.0) & (lightness < own[0] + 35.0) & (da * da + db * db < 25.0**2)
+            & ((lightness - wall[0]) ** 2 + rel_a * rel_a + rel_b * rel_b > 15.0**2)
+            & (rel_a * rel_a + rel_b * rel_b > _OFF_BACKDROP**2)
+            & (rel_b * np.cos(low) - rel_a * np.sin(low) > 0) & (rel_a * np.sin(high) - rel_b * np.cos(high) > 0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), wall_near_skin=st.booleans())
+def test_skin_colour_read_in_parts_is_its_per_pixel_definition(seed, wall_near_skin):
+    """The skin-colour test runs its later tests only on the pixels passing the chroma tests:
+    the same pixels as every test on every pixel, on views where few pass and where a beige
+    wall lets most through."""
+    rng = np.random.default_rng(seed)
+    own = np.array(SKIN_LAB, np.float32)
+    wall = np.array((80.0, 10.0, 14.0) if wall_near_skin else BACKDROP_LAB, np.float32)
+    lab = np.stack([rng.uniform(0, 100, (90, 70)), rng.uniform(-40, 50, (90, 70)), rng.uniform(-40, 60, (90, 70))],
+                   axis=-1).astype(np.float32)
+    lab[rng.random((90, 70)) < 0.5] = own + rng.normal(0, 6, 3).astype(np.float32)
+    view = lab[::2, 1:]  # a strided view, as the sparse CIELAB is
+    assert np.array_equal(_skin_coloured(view, own, wall), _skin_coloured_everywhere(view, own, wall))
+
+
+def _largest_blob_whole_strip(rgb, own, wall, window, smooth_sd, blob, outer, reach):
+    """`_largest_skin_blob` on the whole strip, not the candidates' box: its definition."""
+    lab = cv2.cvtColor(rgb.astype(np.float32) * (1 / 255.0), cv2.COLOR_RGB2Lab)
+    lightness, candidate = lab[..., 0], _skin_coloured_everywhere(lab, own, wall)
+    mean = cv2.blur(lightness, (window, window))
+    sd = np.sqrt(np.maximum(cv2.blur(lightness * lightness, (window, window)) - mean * mean, 0.0))
+    opened = cv2.morphologyEx((candidate & (sd < smooth_sd)).astype(np.uint8), cv2.MORPH_OPEN,
+                              np.ones((blob, blob), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    left, width = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH]
+    at_edge = (left <= reach) if outer == 0 else (left + width >= rgb.shape[1] - reach)
+    areas = stats[1:, cv2.CC_STAT_AREA][at_edge]
+    return int(areas.max()) if areas.size else 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), outer=st.integers(0, 1))
+def test_largest_skin_blob_read_in_its_box_is_read_on_the_whole_strip(seed, outer):
+    """Skin patches anywhere in a strip (at its edges, inside it, touching the outer side or
+    not), with grain: the blob read in the candidates' box is the one read on the whole strip."""
+    rng = np.random.default_rng(seed)
+    lab = np.empty((160, 60, 3), np.float32)
+    lab[:] = BACKDROP_LAB
+    for _ in range(rng.integers(1, 4)):
+        y, x = int(rng.integers(-10, 150)), int(rng.integers(-10, 55))
+        h, w = int(rng.integers(6, 60)), int(rng.integers(6, 40))
+        lab[max(y, 0) : y + h, max(x, 0) : x + w] = SKIN_LAB
+    lab[..., 0] += rng.normal(0, rng.choice([0.5, 3.0]), lab.shape[:2]).astype(np.float32)
+    rgb = _rgb(lab)
+    own, wall = np.array(SKIN_LAB, np.float32), np.array(BACKDROP_LAB, np.float32)
+    args = (rgb, own, wall, 5, 5.0, 9, outer, 0.03 * 330)
+    assert _largest_skin_blob(*args) == _largest_blob_whole_strip(*args)
